@@ -1,0 +1,7 @@
+//! Browser-free logic of the dashboard, tested natively with `cargo test`.
+//!
+//! Everything here is plain Rust: no `web-sys`, no timers, no I/O. The browser
+//! glue in the `dashboard` crate feeds it inputs and carries out its decisions.
+
+pub mod api;
+pub mod config;

@@ -1,0 +1,74 @@
+//! `AuthUser`: the signed-in caller, from `Authorization: Bearer <jwt>`.
+//! The token must verify, be unexpired, and its session must still be open.
+
+use super::store::{self, Role};
+use super::tokens::TokenError;
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub session_id: String,
+}
+
+impl AuthUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("Administrator role required".into()))
+        }
+    }
+}
+
+/// The raw Bearer token of a request, if it has one.
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts)
+            .ok_or_else(|| AppError::Unauthorized("Not authenticated".into()))?;
+        let claims = state.jwt.verify(token).map_err(|e| match e {
+            TokenError::Expired => AppError::Unauthorized("Token has expired".into()),
+            TokenError::Invalid => AppError::Unauthorized("Invalid token".into()),
+        })?;
+        let sid = claims.sid.clone();
+        let user = state
+            .db
+            .call(move |conn| Ok(store::session_user(conn, &sid)?))
+            .await?
+            .filter(|u| u.id == claims.user_id)
+            .ok_or_else(|| {
+                AppError::Unauthorized("Your session has ended. Please sign in again.".into())
+            })?;
+        Ok(AuthUser {
+            id: user.id,
+            username: user.username,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            session_id: claims.sid,
+        })
+    }
+}

@@ -1,0 +1,44 @@
+use clap::Parser;
+use reference_backend::settings::Settings;
+use reference_backend::vercel::routes::{transform, RouteEntry, VercelConfig};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let settings = Settings::parse();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    if settings.log_json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+
+    let result = if settings.print_routes {
+        print_routes(&settings)
+    } else {
+        reference_backend::run(settings).await
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The vercel.json → route list conversion, for comparison with @vercel/routing-utils.
+fn print_routes(settings: &Settings) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&settings.vercel_json)?;
+    let config: VercelConfig = serde_json::from_str(&text)?;
+    let routes: Vec<serde_json::Value> = transform(&config)?
+        .iter()
+        .map(RouteEntry::to_json)
+        .collect();
+    println!("{}", serde_json::to_string_pretty(&routes)?);
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! Command line and environment. Every setting has a flag and an env var; the
+//! env names are the ones the run script and the E2E harness document.
+
+use clap::Parser;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "reference-backend",
+    about = "ToolBoxAI reference backend: the canonical API, and dist/ served by applying vercel.json"
+)]
+pub struct Settings {
+    /// Address to bind.
+    #[arg(long, env = "BIND_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+
+    /// Port to serve the site and the API on.
+    #[arg(long, env = "DASHBOARD_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// The built dashboard (trunk's dist/). Without it only the API is served.
+    #[arg(long, env = "DIST_DIR")]
+    pub dist: Option<PathBuf>,
+
+    /// The deployment rules applied to dist/.
+    #[arg(long, env = "VERCEL_JSON", default_value = "vercel.json")]
+    pub vercel_json: PathBuf,
+
+    /// Served as /app-config.json instead of the file in dist/ (per-environment settings).
+    #[arg(long, env = "APP_CONFIG")]
+    pub app_config: Option<PathBuf>,
+
+    /// SQLite database and other state.
+    #[arg(long, env = "DATA_DIR", default_value = ".data")]
+    pub data_dir: PathBuf,
+
+    /// Seeded administrator, as user:password.
+    #[arg(long, env = "SEED_ADMIN", default_value = "admin:admin-pass-123")]
+    pub seed_admin: Credentials,
+
+    /// Seeded non-admin (role teacher), as user:password.
+    #[arg(long, env = "SEED_USER", default_value = "teacher:teacher-pass-123")]
+    pub seed_user: Credentials,
+
+    /// Lifetime of access tokens.
+    #[arg(long, env = "ACCESS_TOKEN_TTL_SECS", default_value_t = 1800)]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of refresh tokens.
+    #[arg(long, env = "REFRESH_TOKEN_TTL_SECS", default_value_t = 7 * 24 * 3600)]
+    pub refresh_token_ttl_secs: u64,
+
+    /// HS256 secret; generated once and kept in DATA_DIR when not given.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Failed sign-ins for one account before it is locked for a while.
+    #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+
+    /// How long a throttled account must wait.
+    #[arg(long, env = "LOGIN_LOCKOUT_SECS", default_value_t = 60)]
+    pub login_lockout_secs: u64,
+
+    /// Seconds between metric samples.
+    #[arg(long, env = "METRICS_INTERVAL_SECS", default_value_t = 5.0)]
+    pub metrics_interval_secs: f64,
+
+    /// Pusher HTTP API base of the realtime server (e.g. http://127.0.0.1:6001).
+    #[arg(long, env = "PUSHER_URL")]
+    pub pusher_url: Option<String>,
+
+    #[arg(long, env = "PUSHER_APP_ID", default_value = "app-id")]
+    pub pusher_app_id: String,
+
+    #[arg(long, env = "PUSHER_APP_KEY", default_value = "app-key")]
+    pub pusher_app_key: String,
+
+    #[arg(
+        long,
+        env = "PUSHER_APP_SECRET",
+        default_value = "app-secret",
+        hide_env_values = true
+    )]
+    pub pusher_app_secret: String,
+
+    /// Log lines as JSON (one object per line) instead of text.
+    #[arg(long, env = "LOG_JSON", default_value_t = false)]
+    pub log_json: bool,
+
+    /// Print the route list built from vercel.json as JSON and exit.
+    #[arg(long)]
+    pub print_routes: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+impl FromStr for Credentials {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (user, password) = s
+            .split_once(':')
+            .ok_or_else(|| "expected user:password".to_string())?;
+        let user = user.trim();
+        if user.is_empty() || user.contains(['@', ' ', '/']) {
+            return Err("the user name must be non-empty, without '@', '/' or spaces".into());
+        }
+        if password.len() < 8 {
+            return Err("the password must have at least 8 characters".into());
+        }
+        Ok(Credentials {
+            username: user.to_string(),
+            password: password.to_string(),
+        })
+    }
+}
+
+impl Settings {
+    /// Defaults for tests: in-memory-ish, nothing from the environment.
+    pub fn for_tests() -> Self {
+        Settings::parse_from(["reference-backend"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_parse() {
+        let c: Credentials = "alice:correct horse".parse().unwrap();
+        assert_eq!(c.username, "alice");
+        assert_eq!(c.password, "correct horse");
+        assert!("alice".parse::<Credentials>().is_err());
+        assert!(":password1".parse::<Credentials>().is_err());
+        assert!("a@b:password1".parse::<Credentials>().is_err());
+        assert!("alice:short".parse::<Credentials>().is_err());
+        // A colon inside the password is kept.
+        assert_eq!(
+            "bob:pa:ss:word".parse::<Credentials>().unwrap().password,
+            "pa:ss:word"
+        );
+    }
+}

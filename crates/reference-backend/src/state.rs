@@ -1,0 +1,39 @@
+//! Everything a request handler may need.
+
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::tokens::JwtKeys;
+use crate::db::Db;
+use crate::metrics::MetricsStore;
+use crate::settings::Settings;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub jwt: Arc<JwtKeys>,
+    pub throttle: Arc<LoginThrottle>,
+    pub metrics: Arc<MetricsStore>,
+    pub started: Instant,
+    /// A valid hash checked against when an account does not exist (timing).
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, db: Db, jwt_secret: &[u8]) -> anyhow::Result<Self> {
+        let throttle = LoginThrottle::new(
+            settings.login_max_failures,
+            Duration::from_secs(settings.login_lockout_secs),
+        );
+        Ok(AppState {
+            jwt: Arc::new(JwtKeys::new(jwt_secret)),
+            throttle: Arc::new(throttle),
+            metrics: MetricsStore::new()?,
+            started: Instant::now(),
+            dummy_hash: Arc::new(crate::auth::passwords::hash("not-a-real-password")?),
+            settings: Arc::new(settings),
+            db,
+        })
+    }
+}

@@ -1,0 +1,80 @@
+//! The root component: load the runtime config, then mount the shell.
+
+use crate::api::ApiClient;
+use crate::boot::{load_config, BootError};
+use crate::context::provide_local;
+use crate::layout::Layout;
+use crate::pages::{ChatPage, HomePage, LoginPage, NotFoundPage, ObservabilityPage};
+use dashboard_core::config::AppConfig;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub const PRODUCT_NAME: &str = "ToolBoxAI";
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let config = LocalResource::new(load_config);
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() {
+                format!("{PRODUCT_NAME} Dashboard")
+            } else {
+                format!("{page} · {PRODUCT_NAME} Dashboard")
+            }
+        } />
+        {move || match config.get() {
+            None => view! { <BootScreen /> }.into_any(),
+            Some(Err(error)) => view! { <ConfigErrorScreen error /> }.into_any(),
+            Some(Ok(config)) => view! { <Shell config /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Shell(config: AppConfig) -> impl IntoView {
+    provide_local(ApiClient::new(&config.api_base_url));
+    provide_context(config);
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/observability") view=ObservabilityPage />
+                    <Route path=path!("/chat") view=ChatPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+#[component]
+fn BootScreen() -> impl IntoView {
+    view! {
+        <div class="boot-screen" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>"Loading the dashboard…"</span>
+        </div>
+    }
+}
+
+#[component]
+fn ConfigErrorScreen(error: BootError) -> impl IntoView {
+    view! {
+        <Title text="Configuration error" />
+        <main class="fatal-screen">
+            <section role="alert" class="card">
+                <h1>{error.title}</h1>
+                <p>{error.detail}</p>
+                <p class="muted">
+                    "The dashboard reads its settings from /app-config.json when it starts. "
+                    "Fix that file on the server, then reload."
+                </p>
+                <a class="button" href="/">"Reload"</a>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,15 @@
+//! ToolBoxAI dashboard: a Leptos client-side app compiled to WebAssembly.
+
+pub mod api;
+pub mod app;
+pub mod boot;
+pub mod context;
+pub mod layout;
+pub mod pages;
+pub mod panic;
+
+/// Entry point called by `main` in the browser.
+pub fn start() {
+    panic::install_panic_hook();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,112 @@
+//! The landing page: where to go, and whether the backend is up right now.
+
+use crate::api::{use_api, ApiError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use serde::Deserialize;
+
+/// The parts of `GET /api/v1/health` shown here; every field is optional
+/// because the real backends differ.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+struct ApiHealth {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    uptime_seconds: Option<f64>,
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let api = use_api();
+    let health = LocalResource::new(move || {
+        let api = api.clone();
+        async move {
+            api.get("/api/v1/health")
+                .anonymous()
+                .timeout_ms(5_000)
+                .send::<ApiHealth>()
+                .await
+        }
+    });
+
+    view! {
+        <Title text="Home" />
+        <section class="page">
+            <h1>"ToolBoxAI Dashboard"</h1>
+            <p class="lead">"Live infrastructure metrics and your task assistant, in one place."</p>
+            <div class="card-grid">
+                <article class="card">
+                    <h2>"Observability"</h2>
+                    <p>"CPU, memory, disk and network of the platform, refreshed every few seconds."</p>
+                    <A href="/observability" attr:class="button">"Open observability"</A>
+                </article>
+                <article class="card">
+                    <h2>"Chat"</h2>
+                    <p>"Ask the assistant to add, list, complete or delete your tasks."</p>
+                    <A href="/chat" attr:class="button">"Open chat"</A>
+                </article>
+                <article class="card" aria-labelledby="backend-status-heading">
+                    <h2 id="backend-status-heading">"Backend status"</h2>
+                    <div role="status" aria-live="polite">
+                        {move || match health.get() {
+                            None => view! { <p class="muted">"Checking…"</p> }.into_any(),
+                            Some(Ok(h)) => view! { <HealthSummary health=h /> }.into_any(),
+                            Some(Err(e)) => view! { <HealthError error=e /> }.into_any(),
+                        }}
+                    </div>
+                    <button class="button button-secondary" on:click=move |_| health.refetch()>
+                        "Check again"
+                    </button>
+                </article>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn HealthSummary(health: ApiHealth) -> impl IntoView {
+    let status = health.status.unwrap_or_else(|| "unknown".into());
+    let tone = match status.as_str() {
+        "healthy" | "ok" | "alive" => "ok",
+        "degraded" => "warning",
+        _ => "critical",
+    };
+    view! {
+        <p>
+            <span class=format!("badge badge-{tone}")>{status}</span>
+            {health.version.map(|v| view! { <span class="muted">{format!(" version {v}")}</span> })}
+        </p>
+        {health
+            .uptime_seconds
+            .map(|s| view! { <p class="muted">{format!("Up for {}", format_duration(s))}</p> })}
+    }
+}
+
+#[component]
+fn HealthError(error: ApiError) -> impl IntoView {
+    view! {
+        <p>
+            <span class="badge badge-critical">"unreachable"</span>
+            " "
+            {error.user_message()}
+        </p>
+    }
+}
+
+/// "3d 4h", "5h 12m", "42s".
+pub fn format_duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return "—".into();
+    }
+    let s = seconds as u64;
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) => format!("{m}m {}s", s % 60),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
