@@ -46,7 +46,7 @@ impl ApiError {
             }
             ApiError::Timeout { after_ms } => format!(
                 "The server did not answer within {} s. Try again.",
-                (after_ms + 999) / 1000
+                after_ms.div_ceil(1000)
             ),
             ApiError::Http { message, .. } => message.clone(),
             ApiError::Decode { .. } => "The server sent a response this page cannot read.".into(),

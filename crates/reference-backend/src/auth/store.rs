@@ -235,6 +235,14 @@ pub enum RefreshOutcome {
     Revoked,
 }
 
+struct TokenRow {
+    session_id: String,
+    expires_at: i64,
+    used_at: Option<i64>,
+    session_revoked: bool,
+    user_id: i64,
+}
+
 /// Spends a refresh token. Presenting a spent one revokes its whole session.
 pub fn spend_refresh_token(
     conn: &mut Connection,
@@ -243,24 +251,43 @@ pub fn spend_refresh_token(
     now: &str,
 ) -> rusqlite::Result<RefreshOutcome> {
     let tx = conn.transaction()?;
-    let row: Option<(String, i64, Option<i64>, Option<String>, i64)> = tx
+    let row = tx
         .query_row(
-            "SELECT t.session_id, t.expires_at, t.used_at, s.revoked_at, s.user_id
+            "SELECT t.session_id, t.expires_at, t.used_at, s.revoked_at IS NOT NULL, s.user_id
              FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
              WHERE t.token_hash = ?1",
             [token_hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok(TokenRow {
+                    session_id: r.get(0)?,
+                    expires_at: r.get(1)?,
+                    used_at: r.get(2)?,
+                    session_revoked: r.get(3)?,
+                    user_id: r.get(4)?,
+                })
+            },
         )
         .optional()?;
     let outcome = match row {
         None => RefreshOutcome::Unknown,
-        Some((session_id, _, Some(_used), _, _)) => {
+        Some(TokenRow {
+            session_id,
+            used_at: Some(_),
+            ..
+        }) => {
             revoke_session(&tx, &session_id, "refresh token reuse", now)?;
             RefreshOutcome::Reused { session_id }
         }
-        Some((_, _, None, Some(_revoked), _)) => RefreshOutcome::Revoked,
-        Some((_, expires_at, None, None, _)) if expires_at <= now_unix => RefreshOutcome::Expired,
-        Some((session_id, _, None, None, user_id)) => {
+        Some(TokenRow {
+            session_revoked: true,
+            ..
+        }) => RefreshOutcome::Revoked,
+        Some(row) if row.expires_at <= now_unix => RefreshOutcome::Expired,
+        Some(TokenRow {
+            session_id,
+            user_id,
+            ..
+        }) => {
             tx.execute(
                 "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1",
                 params![token_hash, now_unix],

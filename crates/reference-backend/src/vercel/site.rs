@@ -17,7 +17,7 @@ pub struct Site {
 
 enum Compiled {
     Filesystem,
-    Route(Route, fancy_regex::Regex),
+    Route(Box<(Route, fancy_regex::Regex)>),
 }
 
 /// What to do with a request.
@@ -68,7 +68,7 @@ impl Site {
                 RouteEntry::Route(route) => {
                     let re = fancy_regex::Regex::new(&route.src)
                         .with_context(|| format!("compiling route {}", route.src))?;
-                    Ok(Compiled::Route(route, re))
+                    Ok(Compiled::Route(Box::new((route, re))))
                 }
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
@@ -106,7 +106,7 @@ impl Site {
                     }
                     continue;
                 }
-                Compiled::Route(route, re) => (route, re),
+                Compiled::Route(boxed) => (&boxed.0, &boxed.1),
             };
             let Ok(Some(caps)) = re.captures(&current) else {
                 continue;

@@ -1,0 +1,336 @@
+//! The auth endpoints of the canonical API, end to end through the router.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use reference_backend::auth::tokens::Claims;
+use serde_json::json;
+use support::{Backend, ADMIN, TEACHER};
+
+#[tokio::test]
+async fn login_by_username_returns_the_canonical_shape() {
+    let b = Backend::start().await;
+    let body = b.login(ADMIN.0, ADMIN.1).await;
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["role"], "admin");
+    assert_eq!(body["expires_in"], 600);
+    assert!(body["access_token"].as_str().unwrap().split('.').count() == 3);
+    assert!(body["refresh_token"].as_str().unwrap().len() >= 32);
+    assert_eq!(body["user"]["username"], "admin");
+    assert_eq!(body["user"]["email"], "admin@toolboxai.local");
+    assert_eq!(body["user"]["displayName"], "Administrator");
+    assert_eq!(body["user"]["role"], "admin");
+    assert!(body["user"]["id"].is_number());
+}
+
+#[tokio::test]
+async fn login_by_email_works_case_insensitively() {
+    let b = Backend::start().await;
+    let reply = b
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "Teacher@ToolBoxAI.local", "password": TEACHER.1}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["role"], "teacher");
+}
+
+#[tokio::test]
+async fn the_access_token_carries_the_toolboxai_claims() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let claims: Claims = b.state.jwt.verify(&token).unwrap();
+    assert_eq!(claims.sub, "admin");
+    assert_eq!(claims.role, "admin");
+    assert_eq!(claims.exp - claims.iat, 600);
+    assert!(!claims.jti.is_empty());
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_401_with_the_documented_detail() {
+    let b = Backend::start().await;
+    for body in [
+        json!({"username": "admin", "password": "nope-nope"}),
+        json!({"username": "ghost", "password": "whatever1"}),
+        json!({"email": "ghost@x.io", "password": "whatever1"}),
+    ] {
+        let reply = b.post("/api/v1/auth/login", None, body).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            reply.body,
+            json!({"detail": "Incorrect username or password"})
+        );
+        assert_eq!(reply.headers["www-authenticate"], "Bearer");
+    }
+}
+
+#[tokio::test]
+async fn missing_fields_are_a_422_list() {
+    let b = Backend::start().await;
+    let reply = b.post("/api/v1/auth/login", None, json!({})).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = reply.body["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["loc"][1].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["username", "password"]);
+
+    let reply = b
+        .request(Method::POST, "/api/v1/auth/login", None, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body["detail"][0]["msg"]
+        .as_str()
+        .unwrap()
+        .contains("JSON"));
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_with_retry_after() {
+    let b = Backend::start().await;
+    let wrong = json!({"username": "teacher", "password": "wrong-password"});
+    for _ in 0..2 {
+        assert_eq!(
+            b.post("/api/v1/auth/login", None, wrong.clone())
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let third = b.post("/api/v1/auth/login", None, wrong.clone()).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(third.headers["retry-after"], "60");
+    // Locked even with the right password now…
+    let right = b
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"username": "TEACHER", "password": TEACHER.1}),
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Try again in"));
+    // …but only that account.
+    b.login(ADMIN.0, ADMIN.1).await;
+}
+
+#[tokio::test]
+async fn profile_needs_a_valid_token() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let reply = b.get("/api/v1/users/me/profile", Some(&token)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    for key in [
+        "id",
+        "username",
+        "email",
+        "role",
+        "displayName",
+        "avatarUrl",
+        "createdAt",
+        "lastLogin",
+        "isActive",
+    ] {
+        assert!(
+            reply.body.get(key).is_some(),
+            "profile lacks {key}: {}",
+            reply.text
+        );
+    }
+    assert_eq!(reply.body["isActive"], true);
+    assert!(reply.body["lastLogin"].is_string());
+
+    let none = b.get("/api/v1/users/me/profile", None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(none.headers["www-authenticate"], "Bearer");
+    let bad = b.get("/api/v1/users/me/profile", Some("not.a.jwt")).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(bad.body["detail"], "Invalid token");
+}
+
+#[tokio::test]
+async fn expired_access_tokens_are_refused() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let mut claims = b.state.jwt.verify(&token).unwrap();
+    claims.exp = claims.iat - 1;
+    let expired = b.state.jwt.issue(&claims).unwrap();
+    let reply = b.get("/api/v1/users/me/profile", Some(&expired)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.body["detail"], "Token has expired");
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_reuse_revokes_the_session() {
+    let b = Backend::start().await;
+    let first = b.login(ADMIN.0, ADMIN.1).await;
+    let r1 = first["refresh_token"].as_str().unwrap();
+
+    let second = b
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": r1}))
+        .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+    let r2 = second.body["refresh_token"].as_str().unwrap().to_string();
+    let a2 = second.body["access_token"].as_str().unwrap().to_string();
+    assert_ne!(r2, r1);
+    assert_eq!(second.body["user"]["username"], "admin");
+    assert_eq!(
+        b.get("/api/v1/users/me/profile", Some(&a2)).await.status,
+        StatusCode::OK
+    );
+
+    // The spent token again: reuse. The whole session ends, new tokens included.
+    let reuse = b
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": r1}))
+        .await;
+    assert_eq!(reuse.status, StatusCode::UNAUTHORIZED);
+    assert!(reuse.body["detail"].as_str().unwrap().contains("revoked"));
+    assert_eq!(
+        b.get("/api/v1/users/me/profile", Some(&a2)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let after = b
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": r2}))
+        .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+
+    // Other sessions are untouched.
+    b.login(ADMIN.0, ADMIN.1).await;
+}
+
+#[tokio::test]
+async fn refresh_rejects_unknown_and_missing_tokens() {
+    let b = Backend::start().await;
+    let unknown = b
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": "nope"}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    let missing = b.post("/api/v1/auth/refresh", None, json!({})).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let b = Backend::start().await;
+    let login = b.login(TEACHER.0, TEACHER.1).await;
+    let access = login["access_token"].as_str().unwrap();
+    let refresh = login["refresh_token"].as_str().unwrap();
+    let reply = b
+        .post(
+            "/api/v1/auth/logout",
+            Some(access),
+            json!({"refresh_token": refresh}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body, json!({"message": "Successfully logged out"}));
+    assert_eq!(
+        b.get("/api/v1/users/me/profile", Some(access)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let refreshed = b
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": refresh}),
+        )
+        .await;
+    assert_eq!(refreshed.status, StatusCode::UNAUTHORIZED);
+    // Without any credential there is nothing to end.
+    let anonymous = b
+        .request(Method::POST, "/api/v1/auth/logout", None, None)
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn logout_with_only_a_refresh_token_works() {
+    let b = Backend::start().await;
+    let login = b.login(ADMIN.0, ADMIN.1).await;
+    let reply = b
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            json!({"refresh_token": login["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let access = login["access_token"].as_str().unwrap();
+    assert_eq!(
+        b.get("/api/v1/users/me/profile", Some(access)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn register_creates_non_admin_accounts_only() {
+    let b = Backend::start().await;
+    let body = json!({"username": "sam", "email": "sam@example.com", "password": "sam-pass-123",
+                      "first_name": "Sam", "last_name": "Lee"});
+    let reply = b.post("/api/v1/auth/register", None, body.clone()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.body["role"], "student");
+    assert_eq!(reply.body["user"]["displayName"], "Sam Lee");
+    b.login("sam", "sam-pass-123").await;
+
+    assert_eq!(
+        b.post("/api/v1/auth/register", None, body).await.status,
+        StatusCode::CONFLICT
+    );
+    let admin = json!({"username": "mallory", "email": "m@example.com", "password": "mallory-123", "role": "admin"});
+    assert_eq!(
+        b.post("/api/v1/auth/register", None, admin).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = json!({"username": "x", "email": "nope", "password": "short"});
+    let reply = b.post("/api/v1/auth/register", None, bad).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.body["detail"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn sessions_survive_a_backend_restart() {
+    // Same data dir and generated secret: an issued token stays valid.
+    let dir = tempfile::tempdir().unwrap();
+    let first = reference_backend::prepare(support::settings(dir.path()))
+        .await
+        .unwrap();
+    let router = reference_backend::app(first.clone(), None);
+    let login = support::send(
+        &router,
+        axum::http::Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({"username": ADMIN.0, "password": ADMIN.1}).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    let token = login.body["access_token"].as_str().unwrap().to_string();
+    drop(router);
+    drop(first);
+    let second = reference_backend::prepare(support::settings(dir.path()))
+        .await
+        .unwrap();
+    let router = reference_backend::app(second, None);
+    let reply = support::send(
+        &router,
+        axum::http::Request::get("/api/v1/users/me/profile")
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+}

@@ -1,0 +1,164 @@
+// A local stack owned by the test run: sockudo (scripts/sockudo.sh) and the
+// reference backend serving the release dist/ through vercel.json, on free
+// ports, with a private data dir. Tests can stop and restart either part.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { credentials } from "./credentials";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BACKEND_BIN = join(REPO_ROOT, "target", "debug", "reference-backend");
+const RESULTS_DIR = join(REPO_ROOT, "e2e", "test-results", "stacks");
+
+export interface StackOptions {
+  /** A label for log files. */
+  name?: string;
+  accessTokenTtlSecs?: number;
+  /** Default refresh interval written into this stack's app-config.json. */
+  refreshIntervalSecs?: number;
+  /** Seconds between the backend's metric samples. */
+  metricsIntervalSecs?: number;
+  /** Start without sockudo and with realtime off in the app config. */
+  withoutPusher?: boolean;
+  /** Extra environment for the backend. */
+  backendEnv?: Record<string, string>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
+}
+
+async function waitForHttp(url: string, proc: ChildProcess, what: string, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${what} exited with ${proc.exitCode} while starting`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not answer ${url} within ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stopProcess(proc: ChildProcess | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((ok) => proc.once("exit", () => ok()));
+  proc.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export class LocalStack {
+  readonly url: string;
+  private backend?: ChildProcess;
+  private pusher?: ChildProcess;
+
+  private constructor(
+    readonly name: string,
+    readonly dashboardPort: number,
+    readonly pusherPort: number,
+    readonly dataDir: string,
+    readonly options: StackOptions,
+  ) {
+    this.url = `http://127.0.0.1:${dashboardPort}`;
+  }
+
+  static async start(options: StackOptions = {}): Promise<LocalStack> {
+    if (!existsSync(BACKEND_BIN)) {
+      throw new Error(`${BACKEND_BIN} is missing: build it with "cargo build -p reference-backend" (scripts/test.sh does)`);
+    }
+    if (!existsSync(join(REPO_ROOT, "dist", "index.html"))) {
+      throw new Error(`dist/ is missing: build it with "trunk build --release" (scripts/test.sh does)`);
+    }
+    const name = `${options.name ?? "stack"}-${process.pid}-${Date.now()}`;
+    const dataDir = mkdtempSync(join(tmpdir(), "toolboxai-e2e-"));
+    const stack = new LocalStack(name, await freePort(), await freePort(), dataDir, options);
+    stack.writeAppConfig();
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    if (!options.withoutPusher) await stack.startPusher();
+    await stack.startBackend();
+    return stack;
+  }
+
+  get pusherKey(): string {
+    return "app-key";
+  }
+
+  private writeAppConfig(): void {
+    const pusher = this.options.withoutPusher
+      ? null
+      : { key: this.pusherKey, cluster: "mt1", ws_host: "127.0.0.1", ws_port: this.pusherPort, force_tls: false };
+    const config = {
+      environment: "e2e",
+      api_base_url: "",
+      refresh_interval_secs: this.options.refreshIntervalSecs ?? 5,
+      pusher,
+    };
+    writeFileSync(join(this.dataDir, "app-config.json"), JSON.stringify(config, null, 2));
+  }
+
+  private log(part: string) {
+    return createWriteStream(join(RESULTS_DIR, `${this.name}-${part}.log`), { flags: "a" });
+  }
+
+  async startPusher(): Promise<void> {
+    const log = this.log("sockudo");
+    const proc = spawn(join(REPO_ROOT, "scripts", "sockudo.sh"), [], {
+      env: { ...process.env, PUSHER_PORT: String(this.pusherPort), SOCKUDO_WORKDIR: this.dataDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    proc.stdout?.pipe(log);
+    proc.stderr?.pipe(log);
+    this.pusher = proc;
+    await waitForHttp(`http://127.0.0.1:${this.pusherPort}/up/app-id`, proc, "sockudo", 30);
+  }
+
+  async stopPusher(): Promise<void> {
+    await stopProcess(this.pusher);
+    this.pusher = undefined;
+  }
+
+  async startBackend(): Promise<void> {
+    const log = this.log("backend");
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      DASHBOARD_PORT: String(this.dashboardPort),
+      DATA_DIR: this.dataDir,
+      DIST_DIR: join(REPO_ROOT, "dist"),
+      VERCEL_JSON: join(REPO_ROOT, "vercel.json"),
+      APP_CONFIG: join(this.dataDir, "app-config.json"),
+      SEED_ADMIN: `${credentials.admin.username}:${credentials.admin.password}`,
+      SEED_USER: `${credentials.teacher.username}:${credentials.teacher.password}`,
+      ACCESS_TOKEN_TTL_SECS: String(this.options.accessTokenTtlSecs ?? 1800),
+      METRICS_INTERVAL_SECS: String(this.options.metricsIntervalSecs ?? 5),
+      RUST_LOG: process.env.E2E_BACKEND_LOG ?? "info",
+      ...(this.options.withoutPusher ? {} : { PUSHER_URL: `http://127.0.0.1:${this.pusherPort}` }),
+      ...(this.options.backendEnv ?? {}),
+    };
+    const proc = spawn(BACKEND_BIN, [], { env, stdio: ["ignore", "pipe", "pipe"] });
+    proc.stdout?.pipe(log);
+    proc.stderr?.pipe(log);
+    this.backend = proc;
+    await waitForHttp(`${this.url}/api/v1/health/live`, proc, "reference backend", 60);
+  }
+
+  async stopBackend(): Promise<void> {
+    await stopProcess(this.backend);
+    this.backend = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.stopBackend(), this.stopPusher()]);
+  }
+}

@@ -1,0 +1,142 @@
+// The app shell: it loads cleanly, every route is served as the app with the
+// deployment's headers, unknown routes get a real 404 page, and a broken
+// runtime configuration gets a clear error screen instead of a blank page.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test, expect } from "../support/fixtures";
+import { REPO_ROOT } from "../support/stack";
+
+const vercel = JSON.parse(readFileSync(join(REPO_ROOT, "vercel.json"), "utf8"));
+const globalHeaders: { key: string; value: string }[] = vercel.headers.find(
+  (rule: { source: string }) => rule.source === "/(.*)",
+).headers;
+
+test("@smoke the shell loads with a ToolBoxAI title and no console errors", async ({ page, consoleErrors }) => {
+  await page.goto("/");
+  await expect(page).toHaveTitle(/ToolBoxAI/);
+  await expect(page.getByRole("heading", { level: 1, name: "ToolBoxAI Dashboard" })).toBeVisible();
+  await expect(page.getByRole("banner")).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page.getByRole("main")).toBeVisible();
+  await expect(page.getByRole("contentinfo")).toBeVisible();
+  // The backend status card reaches a verdict (through the /api rewrite).
+  const status = page.getByRole("status").filter({ hasNotText: "Checking" });
+  await expect(status).toContainText(/healthy|degraded|unhealthy|unreachable/);
+  expect(consoleErrors).toEqual([]);
+});
+
+for (const path of ["/", "/login", "/observability", "/chat", "/chat/some-conversation", "/does-not-exist"]) {
+  test(`@smoke a deep link to ${path} is served as the app with the declared headers`, async ({ request }) => {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toContain("text/html");
+    expect(await response.text()).toContain("<title>ToolBoxAI Dashboard</title>");
+    for (const { key, value } of globalHeaders) {
+      expect(response.headers()[key.toLowerCase()], key).toBe(value);
+    }
+  });
+}
+
+test("@smoke hashed assets are cached for a year and the runtime config is not", async ({ request }) => {
+  const html = await (await request.get("/")).text();
+  const assets = [...html.matchAll(/(?:href|src)="(\/[a-z0-9]+-[0-9a-f]{1,16}(?:_bg)?\.(?:js|wasm|css))"/g)].map((m) => m[1]);
+  expect(assets.length).toBeGreaterThanOrEqual(3);
+  for (const asset of assets) {
+    const response = await request.get(asset);
+    expect(response.status(), asset).toBe(200);
+    expect(response.headers()["cache-control"], asset).toBe("public, max-age=31536000, immutable");
+  }
+  const config = await request.get("/app-config.json");
+  expect(config.status()).toBe(200);
+  expect(config.headers()["cache-control"]).toBe("no-cache");
+});
+
+test("@smoke the health API is reachable through the rewrite", async ({ request }) => {
+  const response = await request.get("/api/v1/health");
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(body.status).toBeTruthy();
+  expect(typeof body.system?.cpu_percent).toBe("number");
+});
+
+test("every route renders its page", async ({ page, consoleErrors }) => {
+  for (const [path, heading] of [
+    ["/", "ToolBoxAI Dashboard"],
+    ["/login", "Sign in"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+  }
+  expect(consoleErrors).toEqual([]);
+});
+
+test("an unknown route shows the 404 page with a way home", async ({ page }) => {
+  await page.goto("/no/such/page?x=1");
+  await expect(page).toHaveTitle(/Page not found/);
+  await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+  await expect(page.getByText("/no/such/page")).toBeVisible();
+  await page.getByRole("link", { name: "Go to the dashboard home" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 1, name: "ToolBoxAI Dashboard" })).toBeVisible();
+});
+
+test("navigation links route on the client", async ({ page }) => {
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const loads: string[] = [];
+  page.on("request", (r) => r.resourceType() === "document" && loads.push(r.url()));
+  await page.getByRole("link", { name: "Open chat" }).click();
+  await expect(page).toHaveURL(/\/chat|\/login/);
+  await nav.getByRole("link", { name: "Observability" }).click();
+  await expect(page).toHaveURL(/\/observability|\/login/);
+  expect(loads).toEqual([]);
+});
+
+test("an invalid runtime configuration shows an error screen", async ({ page }) => {
+  await page.route("**/app-config.json", (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: '{"pusher":{"cluster":"eu"}}' }),
+  );
+  await page.goto("/");
+  const alert = page.getByRole("alert");
+  await expect(alert.getByRole("heading", { name: "The dashboard configuration is invalid" })).toBeVisible();
+  await expect(alert).toContainText("pusher.key is missing");
+  await expect(alert.getByRole("link", { name: "Reload" })).toBeVisible();
+  await expect(page).toHaveTitle(/Configuration error/);
+});
+
+test("a missing or unreadable runtime configuration shows an error screen", async ({ page }) => {
+  await page.route("**/app-config.json", (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.goto("/observability");
+  await expect(page.getByRole("heading", { name: "The dashboard configuration is missing" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("HTTP 404");
+
+  await page.route("**/app-config.json", (route) => route.fulfill({ status: 200, body: "<html>oops</html>" }));
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "The dashboard configuration is invalid" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("not valid JSON");
+});
+
+test("the layout fits a phone screen", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto("/");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Chat" })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test("the colour scheme follows the system preference", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto("/");
+  const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(light).not.toBe(dark);
+});
+
+test("a keyboard user can skip to the main content", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to main content" });
+  await expect(skip).toBeFocused();
+});
