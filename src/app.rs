@@ -5,6 +5,8 @@ use crate::boot::{load_config, BootError};
 use crate::context::provide_local;
 use crate::layout::Layout;
 use crate::pages::{ChatPage, HomePage, LoginPage, NotFoundPage, ObservabilityPage};
+use crate::session::{RequireAuth, Session};
+use dashboard_core::auth::Area;
 use dashboard_core::config::AppConfig;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -35,7 +37,9 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Shell(config: AppConfig) -> impl IntoView {
-    provide_local(ApiClient::new(&config.api_base_url));
+    let api = ApiClient::new(&config.api_base_url);
+    provide_local(Session::start(api.clone()));
+    provide_local(api);
     provide_context(config);
     view! {
         <Router>
@@ -43,8 +47,15 @@ fn Shell(config: AppConfig) -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/login") view=LoginPage />
-                    <Route path=path!("/observability") view=ObservabilityPage />
-                    <Route path=path!("/chat") view=ChatPage />
+                    <Route path=path!("/sign-in") view=LoginPage />
+                    <Route
+                        path=path!("/observability")
+                        view=|| view! { <RequireAuth area=Area::Observability><ObservabilityPage /></RequireAuth> }
+                    />
+                    <Route
+                        path=path!("/chat")
+                        view=|| view! { <RequireAuth area=Area::Chat><ChatPage /></RequireAuth> }
+                    />
                 </Routes>
             </Layout>
         </Router>

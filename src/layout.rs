@@ -1,11 +1,12 @@
 //! The page frame: header (product, navigation, realtime status, user menu),
 //! the routed content and a footer.
 
+use crate::app::PRODUCT_NAME;
+use crate::session::{use_auth, AuthView, UserMenu};
+use dashboard_core::auth::Area;
 use dashboard_core::config::AppConfig;
 use leptos::prelude::*;
 use leptos_router::components::A;
-
-use crate::app::PRODUCT_NAME;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -18,14 +19,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 <span>{PRODUCT_NAME}</span>
             </A>
-            <nav class="main-nav" aria-label="Main">
-                <A href="/observability">"Observability"</A>
-                <A href="/chat">"Chat"</A>
-            </nav>
+            <MainNav />
             <div class="header-slots">
                 <div class="slot-realtime" data-slot="realtime"></div>
                 <div class="slot-user" data-slot="user-menu">
-                    <A href="/login" attr:class="button button-small">"Sign in"</A>
+                    <UserMenu />
                 </div>
             </div>
         </header>
@@ -36,5 +34,26 @@ pub fn Layout(children: Children) -> impl IntoView {
             <span>{format!("{PRODUCT_NAME} Dashboard")}</span>
             {environment.map(|env| view! { <span class="badge">{env}</span> })}
         </footer>
+    }
+}
+
+/// Home, then only what the signed-in user's role may open.
+#[component]
+fn MainNav() -> impl IntoView {
+    let auth = use_auth();
+    let areas = move || match auth.get() {
+        AuthView::SignedIn(user) => [Area::Observability, Area::Chat]
+            .into_iter()
+            .filter(|area| area.allows(&user.role))
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    view! {
+        <nav class="main-nav" aria-label="Main">
+            <A href="/" exact=true>"Home"</A>
+            <For each=areas key=|area| area.path() let:area>
+                <A href=area.path()>{area.title()}</A>
+            </For>
+        </nav>
     }
 }

@@ -7,6 +7,7 @@ pub mod context;
 pub mod layout;
 pub mod pages;
 pub mod panic;
+pub mod session;
 
 /// Entry point called by `main` in the browser.
 pub fn start() {

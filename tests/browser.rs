@@ -173,7 +173,8 @@ impl Authenticator for FakeAuth {
     fn access_token(&self) -> Option<String> {
         Some(self.token.borrow().clone())
     }
-    fn recover_from_unauthorized(&self) -> LocalBoxFuture<'static, bool> {
+    fn recover_from_unauthorized(&self, rejected: &str) -> LocalBoxFuture<'static, bool> {
+        assert_eq!(rejected, "stale");
         self.recoveries.set(self.recoveries.get() + 1);
         *self.token.borrow_mut() = "fresh".into();
         let ok = self.recovers;

@@ -17,8 +17,9 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 /// answers 401, tries to refresh it (single-flight) so the request can be sent once more.
 pub trait Authenticator {
     fn access_token(&self) -> Option<String>;
-    /// Resolves to `true` when a fresh token is available and the request should be retried.
-    fn recover_from_unauthorized(&self) -> LocalBoxFuture<'static, bool>;
+    /// A request sent with `rejected_token` got 401. Resolves to `true` when a
+    /// fresh token is available and the request should be sent once more.
+    fn recover_from_unauthorized(&self, rejected_token: &str) -> LocalBoxFuture<'static, bool>;
 }
 
 #[derive(Clone)]
@@ -77,6 +78,7 @@ impl ApiClient {
             body: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             authenticated: true,
+            explicit_token: None,
         }
     }
 
@@ -107,6 +109,7 @@ pub struct ApiRequest {
     body: Option<Body>,
     timeout_ms: u32,
     authenticated: bool,
+    explicit_token: Option<String>,
 }
 
 impl ApiRequest {
@@ -144,6 +147,13 @@ impl ApiRequest {
         self
     }
 
+    /// Sends this exact token and skips the 401 recovery (the session's own calls).
+    pub fn with_token(mut self, token: &str) -> Self {
+        self.authenticated = false;
+        self.explicit_token = Some(token.to_string());
+        self
+    }
+
     /// Sends the request and decodes the (enveloped or bare) JSON answer into `T`.
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, ApiError> {
         let text = self.send_text().await?;
@@ -152,22 +162,25 @@ impl ApiRequest {
 
     /// Sends the request and returns the raw success body.
     pub async fn send_text(self) -> Result<String, ApiError> {
+        if let Some(token) = &self.explicit_token {
+            return self.attempt(Some(token)).await;
+        }
         let authenticator = self
             .authenticated
             .then(|| self.client.authenticator())
             .flatten();
         let token = authenticator.as_ref().and_then(|a| a.access_token());
         let first = self.attempt(token.as_deref()).await;
-        match (first, authenticator) {
-            (Err(err), Some(auth)) if err.is_unauthorized() && token.is_some() => {
-                if auth.recover_from_unauthorized().await {
+        match (first, authenticator, token) {
+            (Err(err), Some(auth), Some(token)) if err.is_unauthorized() => {
+                if auth.recover_from_unauthorized(&token).await {
                     let fresh = auth.access_token();
                     self.attempt(fresh.as_deref()).await
                 } else {
                     Err(err)
                 }
             }
-            (result, _) => result,
+            (result, _, _) => result,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The landing page: where to go, and whether the backend is up right now.
 
 use crate::api::{use_api, ApiError};
+use crate::session::{use_auth, AuthView};
+use dashboard_core::auth::Area;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -21,6 +23,12 @@ struct ApiHealth {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let api = use_api();
+    let auth = use_auth();
+    // Signed-out visitors see both; signed-in users what their role may open.
+    let may_open = move |area: Area| match auth.get() {
+        AuthView::SignedIn(user) => area.allows(&user.role),
+        _ => true,
+    };
     let health = LocalResource::new(move || {
         let api = api.clone();
         async move {
@@ -38,11 +46,13 @@ pub fn HomePage() -> impl IntoView {
             <h1>"ToolBoxAI Dashboard"</h1>
             <p class="lead">"Live infrastructure metrics and your task assistant, in one place."</p>
             <div class="card-grid">
-                <article class="card">
-                    <h2>"Observability"</h2>
-                    <p>"CPU, memory, disk and network of the platform, refreshed every few seconds."</p>
-                    <A href="/observability" attr:class="button">"Open observability"</A>
-                </article>
+                <Show when=move || may_open(Area::Observability)>
+                    <article class="card">
+                        <h2>"Observability"</h2>
+                        <p>"CPU, memory, disk and network of the platform, refreshed every few seconds."</p>
+                        <A href="/observability" attr:class="button">"Open observability"</A>
+                    </article>
+                </Show>
                 <article class="card">
                     <h2>"Chat"</h2>
                     <p>"Ask the assistant to add, list, complete or delete your tasks."</p>

@@ -4,4 +4,7 @@
 //! glue in the `dashboard` crate feeds it inputs and carries out its decisions.
 
 pub mod api;
+pub mod auth;
 pub mod config;
+pub mod redirect;
+pub mod session;

@@ -1,0 +1,217 @@
+//! Where to go after signing in. The `redirect` query parameter is attacker-
+//! controlled, so only same-origin relative paths are accepted; anything else
+//! sends the user to `/`.
+
+/// Paths that never make sense as a return target (we would loop).
+const SIGN_IN_PATHS: [&str; 2] = ["/login", "/sign-in"];
+
+/// Longest target we keep; longer ones are not something our app produced.
+const MAX_TARGET_LEN: usize = 2048;
+
+/// The `redirect` value to use, or `None` when it must not be followed.
+///
+/// Accepted: one leading `/` followed by a non-`/`, non-`\` character (or
+/// nothing), no backslash anywhere, no control or whitespace-like characters,
+/// no scheme, not the sign-in page. Every rule is checked on the value as given
+/// and again after each round of percent-decoding, so `/%2F%2Fevil.com` and
+/// double-encoded variants are refused too.
+pub fn validate_redirect(raw: &str) -> Option<&str> {
+    if raw.is_empty() || raw.len() > MAX_TARGET_LEN {
+        return None;
+    }
+    let mut current = raw.to_string();
+    // Three rounds cover any realistic nesting; anything still changing after
+    // that is refused as suspicious.
+    for _ in 0..4 {
+        if !is_safe_path(&current) {
+            return None;
+        }
+        let decoded = percent_decode(&current)?;
+        if decoded == current {
+            return Some(raw);
+        }
+        current = decoded;
+    }
+    None
+}
+
+/// The target after sign-in: a valid `redirect`, else `/`.
+pub fn redirect_or_root(raw: Option<&str>) -> &str {
+    raw.and_then(validate_redirect).unwrap_or("/")
+}
+
+/// `/login?redirect=<target>` (plus `&reason=expired`), for a guard sending a
+/// signed-out user away from `target`.
+pub fn login_url(target: &str, expired: bool) -> String {
+    let mut url = String::from("/login");
+    let keep = validate_redirect(target).filter(|t| *t != "/");
+    if let Some(target) = keep {
+        url.push_str("?redirect=");
+        url.push_str(&encode_component(target));
+    }
+    if expired {
+        url.push(if keep.is_some() { '&' } else { '?' });
+        url.push_str("reason=expired");
+    }
+    url
+}
+
+/// JavaScript's `encodeURIComponent`.
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn is_safe_path(path: &str) -> bool {
+    let mut chars = path.chars();
+    if chars.next() != Some('/') {
+        return false;
+    }
+    if matches!(chars.next(), Some('/') | Some('\\')) {
+        return false;
+    }
+    if path
+        .chars()
+        .any(|c| c == '\\' || c.is_control() || is_invisible_or_space(c))
+    {
+        return false;
+    }
+    let path_only = path.split(['?', '#']).next().unwrap_or("");
+    let lowered = path_only.trim_end_matches('/').to_ascii_lowercase();
+    !SIGN_IN_PATHS.contains(&lowered.as_str())
+}
+
+/// Whitespace other than a plain space (which URL parsing keeps, as `%20`)
+/// and the invisible characters browsers strip or fold in URLs.
+fn is_invisible_or_space(c: char) -> bool {
+    (c.is_whitespace() && c != ' ')
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
+}
+
+/// One round of percent-decoding; `None` for malformed escapes or non-UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_origin_paths_are_kept_verbatim() {
+        for ok in [
+            "/",
+            "/observability",
+            "/observability?interval=10s#cpu",
+            "/chat/3f2c?x=%2Fnot-a-path",
+            "/chat?q=a%20b",
+            "/logins",
+            "/login-help",
+            "/a/login",
+            "/%E2%9C%93",
+        ] {
+            assert_eq!(validate_redirect(ok), Some(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn hostile_targets_are_refused() {
+        let hostile = [
+            "",
+            "observability",
+            "//evil.com",
+            "///evil.com",
+            "/\\evil.com",
+            "\\\\evil.com",
+            "/\\/evil.com",
+            "https://evil.com",
+            "http:evil.com",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            " /observability",
+            "/%2Fevil.com",
+            "/%2f%2fevil.com",
+            "%2F%2Fevil.com",
+            "/%252F%252Fevil.com",
+            "/%5Cevil.com",
+            "/%5cevil.com",
+            "/\tevil.com",
+            "/\n/evil.com",
+            "/%09/evil.com",
+            "/%0D%0ALocation:%20https://evil.com",
+            "/%00",
+            "/\u{7f}",
+            "/\u{200B}/evil.com",
+            "/\u{3000}/evil.com",
+            "/%E2%80%8B/evil.com",
+            "/login",
+            "/login?redirect=/login",
+            "/LOGIN",
+            "/login/",
+            "/sign-in#x",
+            "/%6Cogin",
+            "/%zz",
+            "/%E2%28",
+            "/a%2",
+        ];
+        assert!(hostile.len() >= 20);
+        for bad in hostile {
+            assert_eq!(validate_redirect(bad), None, "{bad:?}");
+        }
+        assert_eq!(validate_redirect(&format!("/{}", "a".repeat(3000))), None);
+    }
+
+    #[test]
+    fn triple_encoding_is_refused_too() {
+        // %25252F → %252F → %2F → /
+        assert_eq!(validate_redirect("/%25252F%25252Fevil.com"), None);
+        assert_eq!(validate_redirect("/%2525252F"), None);
+    }
+
+    #[test]
+    fn login_urls_carry_the_return_target() {
+        assert_eq!(
+            login_url("/observability?interval=10s#cpu", false),
+            "/login?redirect=%2Fobservability%3Finterval%3D10s%23cpu"
+        );
+        assert_eq!(
+            login_url("/chat", true),
+            "/login?redirect=%2Fchat&reason=expired"
+        );
+        assert_eq!(login_url("/", true), "/login?reason=expired");
+        assert_eq!(login_url("//evil.com", false), "/login");
+        assert_eq!(encode_component("a b/ü"), "a%20b%2F%C3%BC");
+    }
+
+    #[test]
+    fn fallback_is_root() {
+        assert_eq!(redirect_or_root(None), "/");
+        assert_eq!(redirect_or_root(Some("//evil.com")), "/");
+        assert_eq!(redirect_or_root(Some("/chat")), "/chat");
+    }
+}

@@ -1,0 +1,280 @@
+// Auth redirect handling: sign-in, return-to, session lifecycle, roles.
+import { test, expect, isLocal, localOnly } from "../support/fixtures";
+import { credentials, haveDeployedCredentials } from "../support/credentials";
+import { fillSignIn, signIn, storedSession } from "../support/auth";
+import { LocalStack } from "../support/stack";
+
+const signInHeading = (page: import("@playwright/test").Page) =>
+  page.getByRole("heading", { level: 1, name: "Sign in" });
+
+function needsAccounts() {
+  test.skip(!isLocal && !haveDeployedCredentials, "needs E2E_ADMIN_USER/E2E_ADMIN_PASSWORD against a deployment");
+}
+
+test("@smoke a signed-out visitor of a protected page is sent to sign-in", async ({ page }) => {
+  await page.goto("/chat");
+  await expect(page).toHaveURL((url) => url.pathname === "/login" && url.searchParams.get("redirect") === "/chat");
+  await expect(signInHeading(page)).toBeVisible();
+  await expect(page.getByLabel("Email or username")).toHaveAttribute("autocomplete", "username");
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("autocomplete", "current-password");
+});
+
+test.describe("signing in", () => {
+  needsAccounts();
+
+  test("the redirect round trip keeps the query and the hash", async ({ page }) => {
+    await page.goto("/observability?interval=10s#cpu");
+    await expect(page).toHaveURL(
+      (url) => url.pathname === "/login" && url.searchParams.get("redirect") === "/observability?interval=10s#cpu",
+    );
+    await fillSignIn(page, credentials.admin);
+    await expect(page).toHaveURL((url) => url.pathname + url.search + url.hash === "/observability?interval=10s#cpu");
+    await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
+  });
+
+  test("without a redirect, admins land on observability and others on chat", async ({ page, browser }) => {
+    await signIn(page, credentials.admin);
+    await expect(page).toHaveURL(/\/observability$/);
+    const teacher = await (await browser.newContext()).newPage();
+    await signIn(teacher, credentials.teacher, new URL(page.url()).origin);
+    await expect(teacher).toHaveURL(/\/chat$/);
+    await teacher.context().close();
+  });
+
+  test("a wrong password is reported plainly", async ({ page }) => {
+    await page.goto("/login");
+    await fillSignIn(page, { username: credentials.teacher.username, password: "definitely-wrong" });
+    await expect(page.getByRole("alert")).toHaveText("Incorrect username or password");
+    await expect(page).toHaveURL(/\/login/);
+    await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  });
+
+  test("empty fields are flagged and focused", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByText("Enter your email or username.")).toBeVisible();
+    await expect(page.getByLabel("Email or username")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Email or username")).toBeFocused();
+    await page.getByLabel("Email or username").fill("someone");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByText("Enter your password.")).toBeVisible();
+    await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  });
+
+  test("Enter submits, and the button is disabled while signing in", async ({ page }) => {
+    let release!: () => void;
+    const held = new Promise<void>((ok) => (release = ok));
+    await page.route("**/api/v1/auth/login", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/login");
+    await page.getByLabel("Email or username").fill(credentials.admin.username);
+    await page.getByLabel("Password", { exact: true }).fill(credentials.admin.password);
+    await page.getByLabel("Password", { exact: true }).press("Enter");
+    const busy = page.getByRole("button", { name: "Signing in…" });
+    await expect(busy).toBeDisabled();
+    release();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  });
+
+  test("the email form of the login is sent as email", async ({ page }) => {
+    const bodies: unknown[] = [];
+    page.on("request", (r) => r.url().endsWith("/api/v1/auth/login") && bodies.push(r.postDataJSON()));
+    await page.goto("/login");
+    await fillSignIn(page, { username: "nobody@example.com", password: "whatever-1" });
+    await expect(page.getByRole("alert")).toBeVisible();
+    expect(bodies).toEqual([{ email: "nobody@example.com", password: "whatever-1" }]);
+  });
+
+  test("network failures and server errors are explained", async ({ page }) => {
+    await page.goto("/login");
+    await page.route("**/api/v1/auth/login", (route) => route.abort("connectionrefused"));
+    await fillSignIn(page, credentials.admin);
+    await expect(page.getByRole("alert")).toContainText("Cannot reach the server");
+    await page.unroute("**/api/v1/auth/login");
+    await page.route("**/api/v1/auth/login", (route) => route.fulfill({ status: 503, body: "" }));
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByRole("alert")).toContainText("temporarily unavailable");
+  });
+});
+
+test("repeated failures lock the form with a countdown", async ({ page }) => {
+  localOnly();
+  const victim = { username: `nobody-${Date.now()}`, password: "wrong-password" };
+  await page.goto("/login");
+  for (let i = 0; i < 5; i++) {
+    await fillSignIn(page, victim);
+    await expect(page.getByRole("alert")).toBeVisible();
+  }
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText(/Too many sign-in attempts\. Try again in \d+ s\./);
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeDisabled();
+  const first = Number((await alert.textContent())!.match(/in (\d+) s/)![1]);
+  await expect
+    .poll(async () => Number((await alert.textContent())!.match(/in (\d+) s/)?.[1] ?? first), { timeout: 5_000 })
+    .toBeLessThan(first);
+});
+
+test.describe("open redirects", () => {
+  needsAccounts();
+  for (const hostile of [
+    "//evil.example",
+    "https://evil.example/",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "/%2F%2Fevil.example",
+    "/login",
+  ]) {
+    test(`a redirect to ${hostile} ends on /`, async ({ page, baseURL }) => {
+      await page.goto(`/login?redirect=${encodeURIComponent(hostile)}`);
+      await fillSignIn(page, credentials.teacher);
+      await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+      await expect(page).toHaveURL(`${baseURL}/`);
+    });
+  }
+});
+
+test.describe("the session", () => {
+  needsAccounts();
+
+  test("a reload keeps the user signed in without flashing the sign-in page", async ({ page }) => {
+    await signIn(page, credentials.teacher);
+    await expect(page).toHaveURL(/\/chat$/);
+    // Record every level-1 heading that ever appears during the reload.
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { __headings: string[] }).__headings = []);
+      new MutationObserver(() => {
+        for (const h of document.querySelectorAll("h1")) {
+          const text = h.textContent ?? "";
+          if (seen[seen.length - 1] !== text) seen.push(text);
+        }
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    const headings = await page.evaluate(() => (window as unknown as { __headings: string[] }).__headings);
+    expect(headings).not.toContain("Sign in");
+    expect(page.url()).toMatch(/\/chat$/);
+  });
+
+  test("signing out clears the session and returns to sign-in", async ({ page }) => {
+    await signIn(page, credentials.teacher);
+    await page.evaluate(() => localStorage.setItem("toolboxai.chat.draft", "half a thought"));
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await expect(signInHeading(page)).toBeVisible();
+    const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("toolboxai.")));
+    expect(keys).toEqual([]);
+    await page.goto("/chat");
+    await expect(page).toHaveURL(/\/login\?redirect=%2Fchat$/);
+  });
+
+  test("signing out in one tab signs out the others", async ({ context, page, baseURL }) => {
+    await signIn(page, credentials.teacher);
+    const other = await context.newPage();
+    await other.goto(`${baseURL}/chat`);
+    await expect(other.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(other).toHaveURL((url) => url.pathname === "/login" && url.searchParams.get("redirect") === "/chat");
+    await expect(signInHeading(other)).toBeVisible();
+  });
+
+  test("signing in in one tab is picked up by the others", async ({ context, page, baseURL }) => {
+    const other = await context.newPage();
+    await other.goto(`${baseURL}/chat`);
+    await expect(signInHeading(other)).toBeVisible();
+    await signIn(page, credentials.teacher);
+    await expect(other).toHaveURL(/\/chat$/);
+    await expect(other.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+  });
+});
+
+test.describe("roles", () => {
+  needsAccounts();
+
+  test("a teacher gets a 403 page for observability, and the nav never offers it", async ({ page }) => {
+    await signIn(page, credentials.teacher);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Chat" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Observability" })).toHaveCount(0);
+    await page.goto("/observability");
+    await expect(page.getByRole("heading", { level: 1, name: "You don't have access to this page" })).toBeVisible();
+    await expect(page.getByText("Observability is available to administrators.")).toBeVisible();
+    await expect(page).toHaveTitle(/Access denied/);
+    await page.getByRole("link", { name: "Go to your start page" }).click();
+    await expect(page).toHaveURL(/\/chat$/);
+  });
+
+  test("an admin's nav offers observability and chat", async ({ page }) => {
+    await signIn(page, credentials.admin);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Observability" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Chat" })).toBeVisible();
+  });
+});
+
+// Sessions whose access token lives 4 s: refresh at 80 % (3.2 s).
+test.describe("short-lived access tokens", () => {
+  localOnly();
+  let stack: LocalStack;
+  test.beforeAll(async () => {
+    stack = await LocalStack.start({ name: "short-ttl", accessTokenTtlSecs: 4, withoutPusher: true });
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("an expiring access token is refreshed without the user noticing", async ({ page }) => {
+    await signIn(page, credentials.teacher, stack.url);
+    const refreshes: number[] = [];
+    page.on("response", (r) => r.url().endsWith("/api/v1/auth/refresh") && refreshes.push(r.status()));
+    await expect.poll(() => refreshes.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    expect(refreshes.every((s) => s === 200)).toBe(true);
+    await expect(page).toHaveURL(/\/chat$/);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    // The rotated session still works after a reload.
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+  });
+
+  test("a session that cannot be refreshed ends with a notice and comes back after sign-in", async ({ page, request }) => {
+    await signIn(page, credentials.teacher, stack.url);
+    await expect(page).toHaveURL(/\/chat$/);
+    // End the session on the server, as an administrator revoking it would.
+    const session = await storedSession(page);
+    const revoke = await request.post(`${stack.url}/api/v1/auth/logout`, {
+      data: { refresh_token: session?.refresh_token },
+    });
+    expect(revoke.ok()).toBe(true);
+    await expect(page).toHaveURL(
+      (url) => url.pathname === "/login" && url.searchParams.get("redirect") === "/chat" && url.searchParams.get("reason") === "expired",
+      { timeout: 10_000 },
+    );
+    await expect(page.getByRole("status").filter({ hasText: "Your session expired" })).toBeVisible();
+    await fillSignIn(page, credentials.teacher);
+    await expect(page).toHaveURL(/\/chat$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+  });
+
+  test("two tabs share one refresh chain without revoking each other", async ({ context, page }) => {
+    await signIn(page, credentials.teacher, stack.url);
+    const other = await context.newPage();
+    await other.goto(`${stack.url}/chat`);
+    await expect(other.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+    // Several refresh periods with both tabs alive: one refresh per period in
+    // either tab (the other adopts it); a concurrent reuse would revoke the session.
+    const refreshes: number[] = [];
+    for (const p of [page, other]) {
+      p.on("response", (r) => r.url().endsWith("/api/v1/auth/refresh") && refreshes.push(r.status()));
+    }
+    await expect.poll(() => refreshes.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    expect(refreshes.every((s) => s === 200)).toBe(true);
+    for (const p of [page, other]) {
+      await p.reload();
+      await expect(p.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+      await expect(p.getByRole("button", { name: "Sign out" })).toBeVisible();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+//! localStorage access that never fails loudly: storage can be disabled or
+//! full, and then the session simply lives in memory.
+
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn read(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok()?
+}
+
+pub fn write(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        if storage.set_item(key, value).is_err() {
+            web_sys::console::warn_1(&format!("could not store {key}").into());
+        }
+    }
+}
+
+pub fn remove(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Removes every key starting with `prefix`.
+pub fn remove_with_prefix(prefix: &str) {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    let len = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..len)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(prefix))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
+}
+
+/// Calls `on_change` with the new value whenever another tab changes `key`
+/// (`None` when it was removed or storage was cleared). Dropping the listener
+/// unregisters it.
+pub fn on_change(
+    key: &'static str,
+    on_change: impl Fn(Option<String>) + 'static,
+) -> Option<EventListener> {
+    let window = web_sys::window()?;
+    Some(EventListener::new(&window, "storage", move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::StorageEvent>() else {
+            return;
+        };
+        match event.key() {
+            Some(k) if k == key => on_change(event.new_value()),
+            // `localStorage.clear()` elsewhere.
+            None => on_change(None),
+            Some(_) => {}
+        }
+    }))
+}
