@@ -278,3 +278,37 @@ test.describe("short-lived access tokens", () => {
     }
   });
 });
+
+// The real ToolBoxAI backend issues no refresh token: at expiry the user signs in again and returns.
+test.describe("a backend without refresh tokens", () => {
+  localOnly();
+  let stack: LocalStack;
+  test.beforeAll(async () => {
+    stack = await LocalStack.start({
+      name: "no-refresh",
+      accessTokenTtlSecs: 4,
+      withoutPusher: true,
+      backendEnv: { ISSUE_REFRESH_TOKENS: "false" },
+    });
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("an expired session sends the user to sign in and back to the same page", async ({ page }) => {
+    const refreshCalls: string[] = [];
+    page.on("request", (r) => r.url().endsWith("/api/v1/auth/refresh") && refreshCalls.push(r.url()));
+    await page.goto(`${stack.url}/chat?c=42`);
+    await fillSignIn(page, credentials.teacher);
+    await expect(page).toHaveURL(/\/chat\?c=42$/);
+    expect((await storedSession(page))?.refresh_token ?? null).toBeNull();
+    await expect(page).toHaveURL(
+      (url) => url.pathname === "/login" && url.searchParams.get("redirect") === "/chat?c=42" && url.searchParams.get("reason") === "expired",
+      { timeout: 10_000 },
+    );
+    await expect(page.getByRole("status").filter({ hasText: "Your session expired" })).toBeVisible();
+    await fillSignIn(page, credentials.teacher);
+    await expect(page).toHaveURL(/\/chat\?c=42$/);
+    expect(refreshCalls).toEqual([]);
+  });
+});

@@ -52,6 +52,11 @@ pub struct Settings {
     #[arg(long, env = "REFRESH_TOKEN_TTL_SECS", default_value_t = 7 * 24 * 3600)]
     pub refresh_token_ttl_secs: u64,
 
+    /// Issue refresh tokens at sign-in (false emulates the real ToolBoxAI
+    /// backend, which issues none: clients must sign in again on expiry).
+    #[arg(long, env = "ISSUE_REFRESH_TOKENS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub issue_refresh_tokens: bool,
+
     /// HS256 secret; generated once and kept in DATA_DIR when not given.
     #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,

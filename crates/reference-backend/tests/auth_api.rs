@@ -334,3 +334,15 @@ async fn sessions_survive_a_backend_restart() {
     .await;
     assert_eq!(reply.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn without_refresh_tokens_the_answer_has_none() {
+    let b = Backend::start_with(|s| s.issue_refresh_tokens = false).await;
+    let body = b.login(ADMIN.0, ADMIN.1).await;
+    assert!(body.get("refresh_token").is_none(), "{body}");
+    let token = body["access_token"].as_str().unwrap();
+    assert_eq!(
+        b.get("/api/v1/users/me/profile", Some(token)).await.status,
+        StatusCode::OK
+    );
+}

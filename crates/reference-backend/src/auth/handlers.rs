@@ -30,7 +30,8 @@ pub struct LoginBody {
 #[derive(Debug, Serialize)]
 pub struct TokenResponse {
     access_token: String,
-    refresh_token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
     token_type: &'static str,
     expires_in: u64,
     role: Role,
@@ -159,14 +160,19 @@ async fn issue_tokens(state: &AppState, user: &User, session_id: &str) -> ApiRes
         sid: session_id.to_string(),
     };
     let access_token = state.jwt.issue(&claims)?;
-    let refresh_token = tokens::random_token()?;
-    let hash = tokens::hash_refresh_token(&refresh_token);
-    let sid = session_id.to_string();
-    let expires = now + state.settings.refresh_token_ttl_secs as i64;
-    state
-        .db
-        .call(move |conn| Ok(store::store_refresh_token(conn, &hash, &sid, now, expires)?))
-        .await?;
+    let refresh_token = if state.settings.issue_refresh_tokens {
+        let token = tokens::random_token()?;
+        let hash = tokens::hash_refresh_token(&token);
+        let sid = session_id.to_string();
+        let expires = now + state.settings.refresh_token_ttl_secs as i64;
+        state
+            .db
+            .call(move |conn| Ok(store::store_refresh_token(conn, &hash, &sid, now, expires)?))
+            .await?;
+        Some(token)
+    } else {
+        None
+    };
     Ok(TokenResponse {
         access_token,
         refresh_token,
