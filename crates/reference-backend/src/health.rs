@@ -58,7 +58,7 @@ pub async fn root(State(state): State<AppState>) -> Json<Value> {
 pub async fn api_health(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let sample = state
         .metrics
-        .current()
+        .fresh()
         .await
         .ok_or_else(|| AppError::Unavailable("Metrics are not available yet".into()))?;
     Ok(Json(json!({
@@ -96,7 +96,7 @@ pub async fn live() -> Json<Value> {
 pub async fn ready(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let started = Instant::now();
     let database = database_ok(&state).await;
-    let sample = state.metrics.current().await;
+    let sample = state.metrics.fresh().await;
     let disk_ok = sample
         .as_ref()
         .is_some_and(|s| s.disk_total_gb <= 0.0 || s.disk_free_gb / s.disk_total_gb > 0.10);

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod metrics;
+pub mod observability;
 pub mod settings;
 pub mod state;
 pub mod time;
@@ -40,6 +41,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth::handlers::logout))
         .route("/api/v1/auth/register", post(auth::handlers::register))
         .route("/api/v1/users/me/profile", get(auth::handlers::profile))
+        .merge(observability::routes())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -106,6 +108,17 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
 
 /// Builds the state: database (migrated), secret, seeded accounts.
 pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    let t = settings.thresholds();
+    for (name, warning, critical) in [
+        ("CPU", t.cpu_warning, t.cpu_critical),
+        ("MEMORY", t.memory_warning, t.memory_critical),
+        ("DISK", t.disk_warning, t.disk_critical),
+    ] {
+        anyhow::ensure!(
+            (0.0..=100.0).contains(&warning) && (0.0..=100.0).contains(&critical) && warning <= critical,
+            "HEALTH_{name}_WARNING ({warning}) and HEALTH_{name}_CRITICAL ({critical}) must be percentages with warning <= critical"
+        );
+    }
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("creating {}", settings.data_dir.display()))?;
     let db = db::Db::open(&settings.data_dir.join("reference.sqlite3"))?;

@@ -69,6 +69,20 @@ pub struct Settings {
     #[arg(long, env = "LOGIN_LOCKOUT_SECS", default_value_t = 60)]
     pub login_lockout_secs: u64,
 
+    /// CPU % above which the health check warns.
+    #[arg(long, env = "HEALTH_CPU_WARNING", default_value_t = 70.0)]
+    pub health_cpu_warning: f64,
+    #[arg(long, env = "HEALTH_CPU_CRITICAL", default_value_t = 90.0)]
+    pub health_cpu_critical: f64,
+    #[arg(long, env = "HEALTH_MEMORY_WARNING", default_value_t = 75.0)]
+    pub health_memory_warning: f64,
+    #[arg(long, env = "HEALTH_MEMORY_CRITICAL", default_value_t = 90.0)]
+    pub health_memory_critical: f64,
+    #[arg(long, env = "HEALTH_DISK_WARNING", default_value_t = 80.0)]
+    pub health_disk_warning: f64,
+    #[arg(long, env = "HEALTH_DISK_CRITICAL", default_value_t = 95.0)]
+    pub health_disk_critical: f64,
+
     /// Seconds between metric samples.
     #[arg(long, env = "METRICS_INTERVAL_SECS", default_value_t = 5.0)]
     pub metrics_interval_secs: f64,
@@ -128,6 +142,17 @@ impl FromStr for Credentials {
 }
 
 impl Settings {
+    pub fn thresholds(&self) -> crate::observability::thresholds::Thresholds {
+        crate::observability::thresholds::Thresholds {
+            cpu_warning: self.health_cpu_warning,
+            cpu_critical: self.health_cpu_critical,
+            memory_warning: self.health_memory_warning,
+            memory_critical: self.health_memory_critical,
+            disk_warning: self.health_disk_warning,
+            disk_critical: self.health_disk_critical,
+        }
+    }
+
     /// Defaults for tests: in-memory-ish, nothing from the environment.
     pub fn for_tests() -> Self {
         Settings::parse_from(["reference-backend"])

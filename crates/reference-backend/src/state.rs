@@ -4,6 +4,7 @@ use crate::auth::throttle::LoginThrottle;
 use crate::auth::tokens::JwtKeys;
 use crate::db::Db;
 use crate::metrics::MetricsStore;
+use crate::observability::thresholds::Thresholds;
 use crate::settings::Settings;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<MetricsStore>,
+    pub thresholds: Thresholds,
     pub started: Instant,
     /// A valid hash checked against when an account does not exist (timing).
     pub dummy_hash: Arc<String>,
@@ -30,6 +32,7 @@ impl AppState {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             throttle: Arc::new(throttle),
             metrics: MetricsStore::new()?,
+            thresholds: settings.thresholds(),
             started: Instant::now(),
             dummy_hash: Arc::new(crate::auth::passwords::hash("not-a-real-password")?),
             settings: Arc::new(settings),

@@ -5,15 +5,19 @@ pub mod sampler;
 use sampler::{Sample, Sampler};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// At most this many samples are kept (the ToolBoxAI backend's limit).
 pub const MAX_SAMPLES: usize = 1000;
 
+/// Readings younger than this are reused: CPU usage needs time between reads.
+const FRESH_FOR: Duration = Duration::from_secs(1);
+
 pub struct MetricsStore {
     history: Mutex<VecDeque<Sample>>,
     sampler: Mutex<Sampler>,
+    last: Mutex<Option<(Instant, Sample)>>,
 }
 
 impl MetricsStore {
@@ -21,17 +25,39 @@ impl MetricsStore {
         Ok(Arc::new(MetricsStore {
             history: Mutex::new(VecDeque::with_capacity(64)),
             sampler: Mutex::new(Sampler::new()?),
+            last: Mutex::new(None),
         }))
     }
 
-    /// Takes a reading now (blocking: run on a blocking thread) and records it.
-    pub fn sample_now(&self) -> Sample {
+    /// Takes a reading now (blocking: run it on a blocking thread).
+    pub fn read_now(&self) -> Sample {
         let sample = match self.sampler.lock() {
             Ok(mut sampler) => sampler.sample(),
             Err(poisoned) => poisoned.into_inner().sample(),
         };
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((Instant::now(), sample.clone()));
+        sample
+    }
+
+    /// Takes a reading now and records it in the history.
+    pub fn sample_now(&self) -> Sample {
+        let sample = self.read_now();
         self.push(sample.clone());
         sample
+    }
+
+    /// A reading at most [`FRESH_FOR`] old, taken now if needed.
+    pub async fn fresh(self: &Arc<Self>) -> Option<Sample> {
+        if let Some((at, sample)) = &*self.last.lock().unwrap_or_else(|p| p.into_inner()) {
+            if at.elapsed() < FRESH_FOR {
+                return Some(sample.clone());
+            }
+        }
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.read_now())
+            .await
+            .ok()
     }
 
     pub fn push(&self, sample: Sample) {

@@ -1,0 +1,238 @@
+//! The infrastructure endpoints: access rules, shapes (contract §5.2), real values.
+
+mod support;
+
+use axum::http::StatusCode;
+use serde_json::Value;
+use support::Backend;
+
+const PREFIX: &str = "/api/v1/observability/infrastructure";
+const ENDPOINTS: [&str; 6] = [
+    "system", "process", "platform", "summary", "health", "report",
+];
+
+fn data(reply: &support::Reply) -> &Value {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["status"], "success");
+    &reply.body["data"]
+}
+
+#[tokio::test]
+async fn only_administrators_may_read_them() {
+    let b = Backend::start().await;
+    let teacher = b.teacher_token().await;
+    let admin = b.admin_token().await;
+    for endpoint in ENDPOINTS {
+        let uri = format!("{PREFIX}/{endpoint}");
+        assert_eq!(
+            b.get(&uri, None).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{uri}"
+        );
+        let forbidden = b.get(&uri, Some(&teacher)).await;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN, "{uri}");
+        assert!(forbidden.body["detail"].is_string());
+        assert_eq!(
+            b.get(&uri, Some(&admin)).await.status,
+            StatusCode::OK,
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn system_has_the_nested_shape_with_real_values() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let reply = b.get(&format!("{PREFIX}/system"), Some(&token)).await;
+    let d = data(&reply);
+    assert!(d["cpu"]["count"].as_u64().unwrap() >= 1);
+    assert!(d["memory"]["total_gb"].as_f64().unwrap() > 0.0);
+    let used = d["disk"]["used_gb"].as_f64().unwrap();
+    let free = d["disk"]["free_gb"].as_f64().unwrap();
+    let total = d["disk"]["total_gb"].as_f64().unwrap();
+    assert!(
+        (used + free - total).abs() < 0.05,
+        "{used}+{free} vs {total}"
+    );
+    assert!(d["network"]["bytes_recv"].is_u64());
+    assert!(d["network"]["connections"].is_u64());
+    assert!(d["uptime_seconds"].as_f64().unwrap() > 0.0);
+    assert!(d["timestamp"].as_str().unwrap().ends_with("+00:00"));
+}
+
+#[tokio::test]
+async fn process_and_platform() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let reply = b.get(&format!("{PREFIX}/process"), Some(&token)).await;
+    let p = data(&reply);
+    assert_eq!(p["pid"], std::process::id());
+    for key in [
+        "name",
+        "status",
+        "cpu_percent",
+        "memory_mb",
+        "memory_percent",
+        "threads",
+        "create_time",
+    ] {
+        assert!(!p[key].is_null(), "{key}");
+    }
+    let reply = b.get(&format!("{PREFIX}/platform"), Some(&token)).await;
+    let p = data(&reply);
+    for key in [
+        "system",
+        "release",
+        "version",
+        "machine",
+        "processor",
+        "python_version",
+        "hostname",
+        "architecture",
+    ] {
+        assert!(p[key].is_string(), "{key}: {p}");
+    }
+    assert_eq!(p["system"], "Linux");
+}
+
+#[tokio::test]
+async fn summary_is_empty_without_samples_and_validates_its_window() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let reply = b.get(&format!("{PREFIX}/summary"), Some(&token)).await;
+    assert_eq!(data(&reply), &serde_json::json!({}));
+    for bad in ["0", "61", "abc", "-1", "1.5"] {
+        let reply = b
+            .get(&format!("{PREFIX}/summary?time_window={bad}"), Some(&token))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(reply.body["detail"][0]["loc"][1], "time_window");
+    }
+}
+
+#[tokio::test]
+async fn summary_aggregates_the_samples_in_the_window() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let metrics = b.state.metrics.clone();
+    tokio::task::spawn_blocking(move || {
+        metrics.sample_now();
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        metrics.sample_now();
+    })
+    .await
+    .unwrap();
+    let reply = b
+        .get(&format!("{PREFIX}/summary?time_window=1"), Some(&token))
+        .await;
+    let d = data(&reply);
+    assert_eq!(d["time_window_minutes"], 1);
+    assert_eq!(d["sample_count"], 2);
+    for metric in ["cpu", "memory", "disk"] {
+        let (min, avg, max) = (
+            d[metric]["min"].as_f64().unwrap(),
+            d[metric]["avg"].as_f64().unwrap(),
+            d[metric]["max"].as_f64().unwrap(),
+        );
+        assert!(
+            min <= avg + 0.05 && avg <= max + 0.05,
+            "{metric}: {min} {avg} {max}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_reports_thresholds_and_always_answers_200() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let reply = b.get(&format!("{PREFIX}/health"), Some(&token)).await;
+    let d = data(&reply);
+    assert_eq!(d["thresholds"]["cpu_warning"], 70.0);
+    assert_eq!(d["thresholds"]["disk_critical"], 95.0);
+    assert!(["healthy", "degraded", "unhealthy"].contains(&d["status"].as_str().unwrap()));
+    assert!(reply.body["http_status"].is_u64());
+}
+
+#[tokio::test]
+async fn thresholds_come_from_the_environment() {
+    // Every metric is at least 0 %, so zero thresholds make everything critical.
+    let b = Backend::start_with(|s| {
+        s.health_cpu_warning = 0.0;
+        s.health_cpu_critical = 0.0;
+        s.health_memory_warning = 0.0;
+        s.health_memory_critical = 0.0;
+        s.health_disk_warning = 0.0;
+        s.health_disk_critical = 0.0;
+    })
+    .await;
+    let token = b.admin_token().await;
+    let reply = b.get(&format!("{PREFIX}/health"), Some(&token)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["http_status"], 503);
+    let d = &reply.body["data"];
+    assert_eq!(d["status"], "unhealthy");
+    assert_eq!(d["critical"].as_array().unwrap().len(), 3);
+    assert!(d["critical"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("CPU usage critical: "));
+    assert_eq!(d["thresholds"]["memory_warning"], 0.0);
+}
+
+#[tokio::test]
+async fn inconsistent_thresholds_refuse_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = support::settings(dir.path());
+    settings.health_disk_warning = 99.0;
+    settings.health_disk_critical = 90.0;
+    assert!(reference_backend::prepare(settings).await.is_err());
+}
+
+#[tokio::test]
+async fn report_is_flat_with_a_health_score() {
+    let b = Backend::start().await;
+    let token = b.admin_token().await;
+    let reply = b.get(&format!("{PREFIX}/report"), Some(&token)).await;
+    let d = data(&reply);
+    assert_eq!(d["status"], "success");
+    for key in [
+        "cpu_percent",
+        "cpu_count",
+        "cpu_freq_current",
+        "memory_total_gb",
+        "memory_available_gb",
+        "memory_used_gb",
+        "memory_percent",
+        "disk_total_gb",
+        "disk_used_gb",
+        "disk_free_gb",
+        "disk_percent",
+        "network_bytes_sent",
+        "network_bytes_recv",
+        "network_connections",
+        "uptime_seconds",
+        "boot_time",
+        "timestamp",
+    ] {
+        assert!(!d["system"][key].is_null(), "system.{key}");
+    }
+    for key in [
+        "pid",
+        "name",
+        "cpu_percent",
+        "memory_mb",
+        "memory_percent",
+        "num_threads",
+        "status",
+        "create_time",
+        "timestamp",
+    ] {
+        assert!(!d["process"][key].is_null(), "process.{key}");
+    }
+    let score = d["health_score"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&score));
+    assert!(d["threshold_check"]["thresholds"].is_object());
+    assert_eq!(d["metrics_summary"], serde_json::json!({}));
+    assert!(d["platform"]["hostname"].is_string());
+}
