@@ -3,10 +3,13 @@
 pub mod api;
 pub mod app;
 pub mod boot;
+pub mod charts;
 pub mod context;
 pub mod layout;
+pub mod observability;
 pub mod pages;
 pub mod panic;
+pub mod poll;
 pub mod session;
 
 /// Entry point called by `main` in the browser.

@@ -4,10 +4,8 @@ mod chat;
 mod home;
 mod login;
 mod not_found;
-mod observability;
 
 pub use chat::ChatPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
-pub use observability::ObservabilityPage;

@@ -6,5 +6,11 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod format;
+pub mod infra;
+pub mod interval;
+pub mod live;
+pub mod poller;
 pub mod redirect;
 pub mod session;
+pub mod time;

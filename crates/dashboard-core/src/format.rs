@@ -1,0 +1,129 @@
+//! How numbers read on screen. Missing values are "—", never a fake 0.
+
+pub const MISSING: &str = "—";
+
+pub fn percent(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1} %"))
+        .unwrap_or_else(|| MISSING.into())
+}
+
+pub fn gigabytes(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1} GB"))
+        .unwrap_or_else(|| MISSING.into())
+}
+
+pub fn megabytes(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1} MB"))
+        .unwrap_or_else(|| MISSING.into())
+}
+
+pub fn count(v: Option<u64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| MISSING.into())
+}
+
+/// 1536 → "1.5 KB" (binary multiples, as system tools show them).
+pub fn bytes(v: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+    if !v.is_finite() || v < 0.0 {
+        return MISSING.into();
+    }
+    let mut value = v;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{value:.0} {}", UNITS[0])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+pub fn rate(bytes_per_second: Option<f64>) -> String {
+    match bytes_per_second {
+        Some(v) if v.is_finite() && v >= 0.0 => format!("{}/s", bytes(v)),
+        _ => MISSING.into(),
+    }
+}
+
+/// "3d 4h", "5h 12m", "12m 5s", "42s".
+pub fn duration(seconds: Option<f64>) -> String {
+    let Some(seconds) = seconds.filter(|s| s.is_finite() && *s >= 0.0) else {
+        return MISSING.into();
+    };
+    let s = seconds as u64;
+    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) => format!("{m}m {}s", s % 60),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+/// "just now", "3 s ago", "2 min ago", "1 h ago".
+pub fn age(ms: f64) -> String {
+    let s = (ms.max(0.0) / 1000.0).floor() as u64;
+    match s {
+        0 => "just now".into(),
+        1..=59 => format!("{s} s ago"),
+        60..=3599 => format!("{} min ago", s / 60),
+        _ => format!("{} h ago", s / 3600),
+    }
+}
+
+/// A countdown: "3 s", "1 min 5 s".
+pub fn wait(ms: f64) -> String {
+    let s = (ms.max(0.0) / 1000.0).ceil() as u64;
+    if s < 60 {
+        format!("{s} s")
+    } else if s.is_multiple_of(60) {
+        format!("{} min", s / 60)
+    } else {
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        assert_eq!(percent(Some(42.56)), "42.6 %");
+        assert_eq!(percent(None), "—");
+        assert_eq!(gigabytes(Some(15.5)), "15.5 GB");
+        assert_eq!(count(Some(8)), "8");
+        assert_eq!(bytes(512.0), "512 B");
+        assert_eq!(bytes(1536.0), "1.5 KB");
+        assert_eq!(bytes(3.0 * 1024.0 * 1024.0 * 1024.0), "3.0 GB");
+        assert_eq!(rate(Some(2048.0)), "2.0 KB/s");
+        assert_eq!(rate(None), "—");
+        assert_eq!(rate(Some(f64::NAN)), "—");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(Some(42.0)), "42s");
+        assert_eq!(duration(Some(725.0)), "12m 5s");
+        assert_eq!(duration(Some(5.0 * 3600.0 + 12.0 * 60.0)), "5h 12m");
+        assert_eq!(
+            duration(Some(3.0 * 86_400.0 + 4.0 * 3600.0 + 59.0)),
+            "3d 4h"
+        );
+        assert_eq!(duration(Some(-1.0)), "—");
+        assert_eq!(duration(None), "—");
+    }
+
+    #[test]
+    fn ages_and_waits() {
+        assert_eq!(age(400.0), "just now");
+        assert_eq!(age(3_200.0), "3 s ago");
+        assert_eq!(age(125_000.0), "2 min ago");
+        assert_eq!(age(7_300_000.0), "2 h ago");
+        assert_eq!(wait(19_100.0), "20 s");
+        assert_eq!(wait(65_000.0), "1 min 5 s");
+        assert_eq!(wait(120_000.0), "2 min");
+    }
+}

@@ -1,0 +1,111 @@
+//! Date arithmetic without a date library: what parsing backend timestamps needs.
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// "2025-10-01T10:30:00.123+00:00" (or `Z`, `+hh:mm`, `-hhmm`, no fraction,
+/// a space instead of `T`) → milliseconds since the epoch. A missing offset
+/// means UTC (the backend writes naive UTC times in places).
+pub fn parse_iso8601_ms(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.len() < 19 || !s.is_char_boundary(10) || !s.is_char_boundary(19) {
+        return None;
+    }
+    let (date, rest) = s.split_at(10);
+    let mut parts = date.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let (clock, mut tail) = rest.split_at(8.min(rest.len()));
+    let hms: Vec<u32> = clock
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, sec] = hms[..] else { return None };
+    if h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let mut millis = 0.0;
+    if let Some(frac) = tail.strip_prefix('.') {
+        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() {
+            return None;
+        }
+        millis = format!("0.{digits}").parse::<f64>().ok()? * 1000.0;
+        tail = &frac[digits.len()..];
+    }
+    let offset_minutes: i64 = match tail {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match tail.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits: String = tail[1..].chars().filter(|c| *c != ':').collect();
+            if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let oh: i64 = digits[..2].parse().ok()?;
+            let om: i64 = digits[2..].parse().ok()?;
+            sign * (oh * 60 + om)
+        }
+    };
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(sec)
+        - offset_minutes * 60;
+    Some(seconds as f64 * 1000.0 + millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_backend_formats() {
+        let base = 1_759_314_600_000.0; // 2025-10-01T10:30:00Z
+        assert_eq!(parse_iso8601_ms("2025-10-01T10:30:00+00:00"), Some(base));
+        assert_eq!(parse_iso8601_ms("2025-10-01T10:30:00Z"), Some(base));
+        assert_eq!(parse_iso8601_ms("2025-10-01T10:30:00"), Some(base));
+        assert_eq!(
+            parse_iso8601_ms("2025-10-01 10:30:00.250+00:00"),
+            Some(base + 250.0)
+        );
+        assert_eq!(
+            parse_iso8601_ms("2025-10-01T10:30:00.123456+00:00"),
+            Some(base + 123.456)
+        );
+        assert_eq!(parse_iso8601_ms("2025-10-01T12:30:00+02:00"), Some(base));
+        assert_eq!(parse_iso8601_ms("2025-10-01T05:30:00-0500"), Some(base));
+        assert_eq!(parse_iso8601_ms("1970-01-01T00:00:00Z"), Some(0.0));
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        for bad in [
+            "",
+            "yesterday",
+            "2025-13-01T00:00:00Z",
+            "2025-10-01",
+            "2025-10-01T25:00:00Z",
+            "2025-10-01T10:30:00+0",
+            "2025-10-01T10:30:00.Z",
+            "2025-10-01X10:30:00",
+            "ééééééééééééééééééééé",
+        ] {
+            assert_eq!(parse_iso8601_ms(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! ECharts, loaded on demand and driven by charming option structs.
+//!
+//! The ECharts subset is a separate hashed file (see `tools/post-build.mjs`);
+//! the sign-in and chat pages never download it. Each [`EChart`] initialises
+//! one instance on its own element (a `NodeRef`, never an id lookup), updates it
+//! in place with `setOption`, resizes it with its box, and disposes it on unmount.
+//! Every call into ECharts is made through bindings that catch JS exceptions.
+
+use charming::Chart;
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use leptos::html;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An ECharts instance.
+    type EchartsInstance;
+
+    #[wasm_bindgen(js_namespace = echarts, js_name = init, catch)]
+    fn echarts_init(
+        el: &web_sys::HtmlElement,
+        theme: &JsValue,
+        opts: &JsValue,
+    ) -> Result<EchartsInstance, JsValue>;
+
+    #[wasm_bindgen(method, js_name = setOption, catch)]
+    fn set_option(this: &EchartsInstance, option: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn resize(this: &EchartsInstance) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn dispose(this: &EchartsInstance) -> Result<(), JsValue>;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartsState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+type SharedLoad = Shared<LocalBoxFuture<'static, Result<(), String>>>;
+/// A size observer and the callback it calls (kept alive together).
+type SizeWatch = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
+
+thread_local! {
+    static LOAD: RefCell<Option<SharedLoad>> = const { RefCell::new(None) };
+}
+
+fn echarts_present() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
+        .is_some_and(|v| v.is_object())
+}
+
+/// Loads the ECharts bundle once (later callers share the same load).
+pub fn load_echarts() -> SharedLoad {
+    LOAD.with(|slot| {
+        if let Some(load) = slot.borrow().as_ref() {
+            return load.clone();
+        }
+        let load = inject_script().boxed_local().shared();
+        *slot.borrow_mut() = Some(load.clone());
+        load
+    })
+}
+
+async fn inject_script() -> Result<(), String> {
+    if echarts_present() {
+        return Ok(());
+    }
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let src = document
+        .query_selector("meta[name=echarts-bundle]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|s| s.starts_with('/') && !s.starts_with("//"))
+        .ok_or("this build does not include the chart library")?;
+    let script: web_sys::HtmlScriptElement = document
+        .create_element("script")
+        .map_err(|_| "cannot create a script element")?
+        .unchecked_into();
+    script.set_src(&src);
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        script.set_onload(Some(&resolve));
+        script.set_onerror(Some(&reject));
+    });
+    document
+        .head()
+        .ok_or("no <head>")?
+        .append_child(&script)
+        .map_err(|_| "cannot add the chart library")?;
+    let result = JsFuture::from(loaded).await;
+    script.set_onload(None);
+    script.set_onerror(None);
+    match result {
+        Ok(_) if echarts_present() => Ok(()),
+        _ => {
+            // Let a later visit try again.
+            LOAD.with(|slot| slot.borrow_mut().take());
+            Err("the chart library could not be loaded".into())
+        }
+    }
+}
+
+/// Whether the chart library is ready, loading it on first use.
+pub fn use_charts() -> ReadSignal<ChartsState> {
+    let (state, set_state) = signal(if echarts_present() {
+        ChartsState::Ready
+    } else {
+        ChartsState::Loading
+    });
+    if state.get_untracked() != ChartsState::Ready {
+        let load = load_echarts();
+        wasm_bindgen_futures::spawn_local(async move {
+            let next = match load.await {
+                Ok(()) => ChartsState::Ready,
+                Err(e) => ChartsState::Failed(e),
+            };
+            let _ = set_state.try_set(next);
+        });
+    }
+    state
+}
+
+/// One chart. `option` changes are pushed with `setOption` into the same instance.
+#[component]
+pub fn EChart(
+    /// A short description for assistive technology (the data is also shown as text).
+    #[prop(into)]
+    label: String,
+    option: Signal<Option<Chart>>,
+    charts: ReadSignal<ChartsState>,
+) -> impl IntoView {
+    let node = NodeRef::<html::Div>::new();
+    let instance: StoredValue<Option<EchartsInstance>, LocalStorage> = StoredValue::new_local(None);
+    let observer: StoredValue<Option<SizeWatch>, LocalStorage> = StoredValue::new_local(None);
+
+    Effect::new(move |_| {
+        let Some(element) = node.get() else { return };
+        if charts.get() != ChartsState::Ready {
+            return;
+        }
+        let Some(chart) = option.get() else { return };
+        let element: web_sys::HtmlElement = element.unchecked_into();
+        instance.update_value(|slot| {
+            if slot.is_none() {
+                let opts = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"canvas".into());
+                *slot = echarts_init(&element, &JsValue::NULL, &opts).ok();
+                if let Some(inst) = slot.as_ref() {
+                    observer.set_value(observe_size(&element, inst));
+                }
+            }
+            if let Some(inst) = slot.as_ref() {
+                if let Ok(option) = js_sys::JSON::parse(&option_json(&chart)) {
+                    let _ = inst.set_option(&option, &JsValue::UNDEFINED);
+                }
+            }
+        });
+    });
+
+    on_cleanup(move || {
+        observer.update_value(|o| {
+            if let Some((observer, _closure)) = o.take() {
+                observer.disconnect();
+            }
+        });
+        instance.update_value(|i| {
+            if let Some(inst) = i.take() {
+                let _ = inst.dispose();
+            }
+        });
+    });
+
+    // ECharts owns the inner element; the loading/failure overlay is a sibling.
+    view! {
+        <div class="chart-box">
+            <div class="chart" node_ref=node role="img" aria-label=label></div>
+            {move || match charts.get() {
+                ChartsState::Loading => Some(view! { <div class="skeleton chart-overlay" aria-hidden="true"></div> }.into_any()),
+                ChartsState::Failed(message) => Some(view! {
+                    <p class="chart-overlay chart-unavailable">
+                        {format!("Chart unavailable: {message}. The values are in the data table.")}
+                    </p>
+                }.into_any()),
+                ChartsState::Ready => None,
+            }}
+        </div>
+    }
+}
+
+/// The option as JSON, with two settings charming has no field for: tooltips
+/// drawn on the canvas (ECharts' HTML tooltips carry inline `style` attributes,
+/// which the CSP `style-src 'self'` refuses) and x-axis labels that never overlap.
+fn option_json(chart: &Chart) -> String {
+    let mut value = serde_json::to_value(chart).unwrap_or_default();
+    if let Some(tooltip) = value.get_mut("tooltip").and_then(|t| t.as_object_mut()) {
+        tooltip.insert("renderMode".into(), "richText".into());
+        tooltip.insert("confine".into(), true.into());
+    }
+    if let Some(label) = value
+        .get_mut("xAxis")
+        .and_then(|x| x.as_object_mut())
+        .map(|x| {
+            x.entry("axisLabel")
+                .or_insert_with(|| serde_json::json!({}))
+        })
+        .and_then(|l| l.as_object_mut())
+    {
+        label.insert("hideOverlap".into(), true.into());
+    }
+    value.to_string()
+}
+
+/// Keeps the chart's size in step with its box (window resizes, layout changes).
+fn observe_size(element: &web_sys::HtmlElement, instance: &EchartsInstance) -> Option<SizeWatch> {
+    let inst: JsValue = AsRef::<JsValue>::as_ref(instance).clone();
+    let closure = Closure::<dyn FnMut()>::new(move || {
+        let inst: &EchartsInstance = inst.unchecked_ref();
+        let _ = inst.resize();
+    });
+    let observer = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+    observer.observe(element);
+    Some((observer, closure))
+}

@@ -1,0 +1,57 @@
+// trunk post_build hook (one script: hooks of one stage may run concurrently,
+// and both steps edit index.html).
+//
+// 1. trunk inlines its wasm loader as <script type="module">; our CSP forbids
+//    inline scripts, so it moves to a hashed boot-<hash>.js with SRI.
+// 2. The ECharts subset the dashboard uses is bundled from the npm package
+//    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
+//    observability page, which finds its URL in <meta name="echarts-bundle">.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const toolsDir = dirname(fileURLToPath(import.meta.url));
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error("post-build: TRUNK_STAGING_DIR is not set (run me as a trunk hook)");
+  process.exit(1);
+}
+const hash = (text, n = 16) => createHash("sha256").update(text).digest("hex").slice(0, n);
+const sri = (text) => "sha384-" + createHash("sha384").update(text).digest("base64");
+
+const indexPath = join(dir, "index.html");
+let html = readFileSync(indexPath, "utf8");
+
+// 1. The loader.
+const inline = /<script type="module">([\s\S]*?)<\/script>/;
+const match = html.match(inline);
+if (!match) {
+  console.error("post-build: no inline module script found in index.html");
+  process.exit(1);
+}
+const boot = match[1].trim() + "\n";
+const bootName = `boot-${hash(boot)}.js`;
+writeFileSync(join(dir, bootName), boot);
+html = html.replace(inline, `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`);
+
+// 2. ECharts.
+const echartsVersion = JSON.parse(readFileSync(join(toolsDir, "node_modules/echarts/package.json"), "utf8")).version;
+const result = await build({
+  entryPoints: [join(toolsDir, "echarts/entry.js")],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: "es2020",
+  write: false,
+  legalComments: "none",
+  banner: { js: `/*! ECharts ${echartsVersion} subset (line, grid, legend, markLine, tooltip, canvas) | Apache-2.0 | https://echarts.apache.org */` },
+});
+const echarts = result.outputFiles[0].text;
+const echartsName = `echarts-${hash(echarts)}.js`;
+writeFileSync(join(dir, echartsName), echarts);
+html = html.replace("</head>", `  <meta name="echarts-bundle" content="/${echartsName}" />\n  </head>`);
+
+writeFileSync(indexPath, html);
+console.log(`post-build: ${bootName}, ${echartsName} (${echarts.length} bytes)`);
