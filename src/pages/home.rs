@@ -3,6 +3,7 @@
 use crate::api::{use_api, ApiError};
 use crate::session::{use_auth, AuthView};
 use dashboard_core::auth::Area;
+use dashboard_core::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -91,7 +92,7 @@ fn HealthSummary(health: ApiHealth) -> impl IntoView {
         </p>
         {health
             .uptime_seconds
-            .map(|s| view! { <p class="muted">{format!("Up for {}", format_duration(s))}</p> })}
+            .map(|s| view! { <p class="muted">{format!("Up for {}", format::duration(Some(s)))}</p> })}
     }
 }
 
@@ -103,20 +104,5 @@ fn HealthError(error: ApiError) -> impl IntoView {
             " "
             {error.user_message()}
         </p>
-    }
-}
-
-/// "3d 4h", "5h 12m", "42s".
-pub fn format_duration(seconds: f64) -> String {
-    if !seconds.is_finite() || seconds < 0.0 {
-        return "—".into();
-    }
-    let s = seconds as u64;
-    let (d, h, m) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, m) => format!("{m}m {}s", s % 60),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, h, _) => format!("{d}d {h}h"),
     }
 }

@@ -1,0 +1,198 @@
+// /observability: live metrics, honest stale/error states, charts, cost.
+import type { Page } from "@playwright/test";
+import { test, expect, isLocal, localOnly } from "../support/fixtures";
+import { credentials, haveDeployedCredentials } from "../support/credentials";
+import { fillSignIn } from "../support/auth";
+import { LocalStack } from "../support/stack";
+
+const REPORT = "/api/v1/observability/infrastructure/report";
+
+function needsAdmin() {
+  test.skip(!isLocal && !haveDeployedCredentials, "needs E2E_ADMIN_USER/E2E_ADMIN_PASSWORD against a deployment");
+}
+
+async function openAsAdmin(page: Page, path = "/observability", base = "") {
+  await page.goto(`${base}/login?redirect=${encodeURIComponent(path)}`);
+  await fillSignIn(page, credentials.admin);
+  await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
+}
+
+const cpuCard = (page: Page) => page.locator("article#cpu");
+
+/** "… over N readings." of a chart's caption. */
+async function readings(page: Page, chartId: string): Promise<number> {
+  const text = (await page.locator(`#${chartId} figcaption`).textContent()) ?? "";
+  return Number(text.match(/over (\d+) readings/)?.[1] ?? 0);
+}
+
+/** Makes the page believe the tab is hidden or visible, as the browser reports it. */
+async function setHidden(page: Page, hidden: boolean) {
+  await page.evaluate((hidden) => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
+test.describe("live metrics", () => {
+  needsAdmin();
+
+  test("@smoke values appear and change within one refresh", async ({ page, consoleErrors }) => {
+    await openAsAdmin(page);
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText(/^\d+(\.\d)? %/);
+    await expect(page.locator("article#memory .metric-value")).toHaveText(/^\d+(\.\d)? %/);
+    await expect(page.locator("article#disk .metric-value")).toHaveText(/^\d+(\.\d)? %/);
+    await expect(page.getByRole("img", { name: /Health score \d+ out of 100/ })).toBeVisible();
+    await expect.poll(() => readings(page, "cpu-chart")).toBeGreaterThanOrEqual(1);
+    const first = await readings(page, "cpu-chart");
+    // A new reading arrives with the next 5-s refresh.
+    await expect.poll(() => readings(page, "cpu-chart"), { timeout: 6_500 }).toBeGreaterThan(first);
+    await expect(page.getByText(/^Updated (just now|\d+ s ago)$/)).toBeVisible();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  test("charts are drawn, with the values readable as text", async ({ page }) => {
+    await openAsAdmin(page);
+    for (const id of ["cpu-chart", "memory-chart", "disk-chart", "score-chart"]) {
+      await expect(page.locator(`#${id} canvas`).first()).toBeVisible();
+      await expect(page.locator(`#${id} figcaption`)).toContainText("Latest");
+    }
+    await expect(page.getByRole("img", { name: /CPU usage over the last 15 minutes/ })).toBeVisible();
+    await page.getByText("CPU usage: data table").click();
+    const table = page.locator("#cpu-chart table");
+    await expect(table.getByRole("columnheader", { name: "CPU" })).toBeVisible();
+    await expect(table.locator("tbody tr").first()).toContainText("%");
+    // Threshold lines come from the backend's thresholds.
+    const pixels = await page.locator("#cpu-chart canvas").first().evaluate((c: HTMLCanvasElement) => {
+      const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted;
+    });
+    expect(pixels).toBeGreaterThan(1000);
+  });
+
+  test("the refresh interval is kept in the URL", async ({ page }) => {
+    await openAsAdmin(page, "/observability?interval=10s#cpu");
+    await expect(page.getByLabel("Refresh")).toHaveValue("10s");
+    await page.getByLabel("Refresh").selectOption("30s");
+    await expect(page).toHaveURL(/\/observability\?interval=30s#cpu$/);
+    await page.getByLabel("Refresh").selectOption("paused");
+    await expect(page).toHaveURL(/interval=paused/);
+    await page.reload();
+    await expect(page.getByLabel("Refresh")).toHaveValue("paused");
+  });
+
+  test("paused means no automatic requests, and Refresh now still works", async ({ page }) => {
+    await openAsAdmin(page, "/observability?interval=paused");
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText(/%/);
+    let requests = 0;
+    page.on("request", (r) => r.url().includes(REPORT) && requests++);
+    await page.waitForTimeout(6_000); // nothing must happen: there is no state to wait for
+    expect(requests).toBe(0);
+    await page.getByRole("button", { name: "Refresh now" }).click();
+    await expect.poll(() => requests).toBe(1);
+  });
+
+  test("a hidden tab issues no requests and catches up at once when shown", async ({ page }) => {
+    await openAsAdmin(page, "/observability?interval=1s");
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText(/%/);
+    const times: number[] = [];
+    page.on("request", (r) => r.url().includes(REPORT) && times.push(Date.now()));
+    await expect.poll(() => times.length).toBeGreaterThanOrEqual(1);
+    await setHidden(page, true);
+    const hiddenAt = Date.now();
+    const countAtHide = times.length;
+    // Four intervals pass while hidden.
+    await page.waitForTimeout(4_000); // nothing must happen: there is no state to wait for
+    const duringHidden = times.slice(countAtHide).filter((t) => t > hiddenAt + 200);
+    expect(duringHidden).toEqual([]);
+    const shownAt = Date.now();
+    await setHidden(page, false);
+    await expect.poll(() => times.filter((t) => t >= shownAt).length, { timeout: 1_000 }).toBeGreaterThanOrEqual(1);
+  });
+
+  test("the chart library is downloaded only for observability", async ({ page }) => {
+    const echarts: string[] = [];
+    page.on("request", (r) => /\/echarts-[0-9a-f]+\.js$/.test(r.url()) && echarts.push(r.url()));
+    // Sign-in and chat (an admin's landing page is observability, so ask for chat).
+    await page.goto("/login?redirect=%2Fchat");
+    await fillSignIn(page, credentials.admin);
+    await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+    expect(echarts).toEqual([]);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
+    await expect(page.locator("#cpu-chart canvas").first()).toBeVisible();
+    expect(echarts).toHaveLength(1);
+    // Back and forth: loaded once, charts redrawn on their new elements.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
+    await expect(page.locator("#cpu-chart canvas").first()).toBeVisible();
+    expect(echarts).toHaveLength(1);
+  });
+});
+
+test.describe("what the backend sends", () => {
+  needsAdmin();
+
+  test("infrastructure endpoints missing (404): health figures are used instead", async ({ page }) => {
+    await page.route(`**${REPORT}`, (r) => r.fulfill({ status: 404, contentType: "application/json", body: '{"detail":"Not Found"}' }));
+    await openAsAdmin(page);
+    await expect(page.getByRole("status").filter({ hasText: "no infrastructure endpoints" })).toBeVisible();
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText(/^\d+(\.\d)? %/);
+    // What the health check does not have is shown as missing, not 0.
+    await expect(page.getByRole("article").filter({ hasText: "Backend process" }).getByText("—").first()).toBeVisible();
+  });
+
+  test("a malformed report becomes a message, never a crash", async ({ page, consoleErrors }) => {
+    await page.route(`**${REPORT}`, (r) => r.fulfill({ status: 200, contentType: "application/json", body: '{"status":"success","data":[1,2,3]}' }));
+    await openAsAdmin(page);
+    await expect(page.getByRole("alert")).toContainText("Cannot load the metrics.");
+    await expect(page.getByRole("alert")).toContainText("cannot read");
+    expect(consoleErrors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+
+  test("a failed report shows the backend's error", async ({ page }) => {
+    await page.route(`**${REPORT}`, (r) =>
+      r.fulfill({ status: 200, contentType: "application/json", body: '{"status":"success","data":{"status":"error","error":"psutil is not installed"}}' }),
+    );
+    await openAsAdmin(page);
+    await expect(page.getByRole("alert")).toContainText("psutil is not installed");
+  });
+
+  test("missing parts read as —, never a fake 0", async ({ page }) => {
+    await page.route(`**${REPORT}`, (r) =>
+      r.fulfill({ status: 200, contentType: "application/json", body: '{"status":"success","data":{"status":"success","system":{},"process":{},"metrics_summary":{},"health_score":50}}' }),
+    );
+    await openAsAdmin(page);
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText("—");
+    await expect(page.getByText("No samples in this window yet.")).toBeVisible();
+  });
+});
+
+test.describe("when the backend goes away", () => {
+  localOnly();
+  let stack: LocalStack;
+  test.beforeAll(async () => {
+    stack = await LocalStack.start({ name: "obs-outage", withoutPusher: true });
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("data stays, marked stale, and fresh data returns after a restart", async ({ page }) => {
+    await openAsAdmin(page, "/observability", stack.url);
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText(/%/);
+    const value = await cpuCard(page).locator(".metric-value").textContent();
+    await stack.stopBackend();
+    const banner = page.locator(".stale-banner");
+    // Within one 5-s interval (plus the failing request).
+    await expect(banner.getByRole("alert")).toContainText(/Showing data from \d\d:\d\d:\d\d/, { timeout: 7_000 });
+    await expect(banner).toContainText(/Retrying (in \d+ s|now)/);
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText(value ?? "");
+    await stack.startBackend();
+    const restarted = Date.now();
+    await expect(banner).toHaveCount(0, { timeout: 6_000 });
+    await expect(page.getByText(/^Updated (just now|1 s ago)$/)).toBeVisible();
+    expect(Date.now() - restarted).toBeLessThanOrEqual(6_000);
+  });
+});
