@@ -53,6 +53,11 @@ test(`soak: ${minutes} min at a 100 ms interval`, async ({ page }) => {
       .map((r) => `| ${((r.t - started) / 1000).toFixed(0)} | ${mb(r.heap)} | ${r.nodes} | ${r.listeners} | ${mb(r.wasm)} | ${r.reports} |`)
       .join("\n");
     const heapGrowth = last.heap - first.heap;
+    // DOM node counts jitter by a few nodes with what is on screen at the sampling
+    // instant; growth means the floor rises.
+    const floor = (xs: typeof rows) => Math.min(...xs.map((r) => r.nodes));
+    const floorBefore = floor(rows.slice(0, 5));
+    const floorAfter = floor(rows.slice(-5));
     const report = `# Soak: /observability at a 100 ms interval for ${minutes} min
 
 Headless Chromium, local stack, measured through the DevTools protocol after a
@@ -62,15 +67,19 @@ forced garbage collection at each sample. The first row is after a 1-minute warm
 |---|---|---|---|---|---|
 ${table}
 
-* DOM nodes: ${first.nodes} → ${last.nodes} (change ${last.nodes - first.nodes})
+* DOM nodes: ${first.nodes} → ${last.nodes}; lowest of the first five samples ${floorBefore}, of the last five ${floorAfter}
 * JS heap: ${mb(first.heap)} MB → ${mb(last.heap)} MB (change ${mb(heapGrowth)} MB; budget < 5 MB)
 * wasm memory: ${mb(first.wasm)} MB → ${mb(last.wasm)} MB
 * reports received in total: ${last.reports}
+
+The history keeps 15 minutes of readings, so during a 10-minute soak it is
+still filling: the wasm memory and the charts' data grow with it, bounded by
+that window (and by a 1,000-point cap).
 `;
     mkdirSync(join(REPO_ROOT, "reports"), { recursive: true });
     writeFileSync(join(REPO_ROOT, "reports", "soak.md"), report);
     console.log(report);
-    expect(last.nodes).toBeLessThanOrEqual(first.nodes);
+    expect(floorAfter).toBeLessThanOrEqual(floorBefore);
     expect(heapGrowth).toBeLessThan(5 * 1024 * 1024);
     expect(last.reports).toBeGreaterThan(minutes * 60 * 5); // far more than one per second was polled
   } finally {

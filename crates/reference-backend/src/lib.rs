@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod metrics;
 pub mod observability;
+pub mod realtime;
 pub mod settings;
 pub mod state;
 pub mod time;
@@ -42,6 +43,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/api/v1/auth/register", post(auth::handlers::register))
         .route("/api/v1/users/me/profile", get(auth::handlers::profile))
         .merge(observability::routes())
+        .merge(realtime::routes())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -159,7 +161,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let interval = Duration::from_secs_f64(settings.metrics_interval_secs.clamp(0.1, 3600.0));
     let state = prepare(settings).await?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let sampler = metrics::spawn_sampler(state.metrics.clone(), interval, stop_rx, |_| {});
+    let sampler = {
+        let state = state.clone();
+        metrics::spawn_sampler(state.metrics.clone(), interval, stop_rx, move |sample| {
+            realtime::on_sample(&state, sample)
+        })
+    };
 
     tracing::info!(%addr, site = site.is_some(), "reference backend listening");
     axum::serve(listener, app(state, site))

@@ -105,6 +105,10 @@ pub struct Settings {
     )]
     pub pusher_app_secret: String,
 
+    /// Master key for end-to-end encrypted channels (base64 of 32 bytes).
+    #[arg(long, env = "PUSHER_ENCRYPTION_MASTER_KEY", hide_env_values = true)]
+    pub pusher_encryption_master_key: Option<String>,
+
     /// Log lines as JSON (one object per line) instead of text.
     #[arg(long, env = "LOG_JSON", default_value_t = false)]
     pub log_json: bool,

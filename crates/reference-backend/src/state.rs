@@ -5,6 +5,8 @@ use crate::auth::tokens::JwtKeys;
 use crate::db::Db;
 use crate::metrics::MetricsStore;
 use crate::observability::thresholds::Thresholds;
+use crate::realtime::alerts::AlertTracker;
+use crate::realtime::publisher::Publisher;
 use crate::settings::Settings;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +19,11 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub metrics: Arc<MetricsStore>,
     pub thresholds: Thresholds,
+    /// `None` when no Pusher server is configured (realtime off).
+    pub publisher: Option<Publisher>,
+    pub alerts: Arc<AlertTracker>,
+    /// Master key for `private-encrypted-*` channels.
+    pub encryption_key: Option<[u8; 32]>,
     pub started: Instant,
     /// A valid hash checked against when an account does not exist (timing).
     pub dummy_hash: Arc<String>,
@@ -33,6 +40,22 @@ impl AppState {
             throttle: Arc::new(throttle),
             metrics: MetricsStore::new()?,
             thresholds: settings.thresholds(),
+            publisher: match &settings.pusher_url {
+                Some(url) => Some(Publisher::new(
+                    url,
+                    &settings.pusher_app_id,
+                    &settings.pusher_app_key,
+                    &settings.pusher_app_secret,
+                )?),
+                None => None,
+            },
+            alerts: Arc::new(AlertTracker::default()),
+            encryption_key: match &settings.pusher_encryption_master_key {
+                Some(b64) => Some(pusher_core::crypto::parse_key(b64).ok_or_else(|| {
+                    anyhow::anyhow!("PUSHER_ENCRYPTION_MASTER_KEY must be 32 bytes in base64")
+                })?),
+                None => None,
+            },
             started: Instant::now(),
             dummy_hash: Arc::new(crate::auth::passwords::hash("not-a-real-password")?),
             settings: Arc::new(settings),

@@ -7,7 +7,7 @@ use sysinfo::{Disks, Networks, Pid, ProcessRefreshKind, ProcessesToUpdate, Syste
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// One reading of the host and of this process.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Sample {
     pub timestamp: String,
     pub unix_time: f64,
@@ -34,7 +34,7 @@ pub struct Sample {
     pub process: Option<ProcessSample>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ProcessSample {
     pub pid: u32,
     pub name: String,

@@ -43,6 +43,7 @@ pub fn settings(dir: &std::path::Path) -> Settings {
     settings.login_lockout_secs = 60;
     settings.access_token_ttl_secs = 600;
     settings.pusher_url = None;
+    settings.pusher_encryption_master_key = None;
     settings.jwt_secret = None;
     settings.dist = None;
     settings.app_config = None;

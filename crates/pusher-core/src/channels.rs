@@ -1,0 +1,224 @@
+//! The channel table (pusher-js `core/channels`): each channel's kind and
+//! subscription state, presence members, and encryption key.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelKind {
+    Public,
+    Private,
+    Presence,
+    Encrypted,
+    /// `#server-to-user-{id}`, subscribed by the library after sign-in.
+    ServerToUser,
+}
+
+impl ChannelKind {
+    pub fn of(name: &str) -> ChannelKind {
+        if name.starts_with("private-encrypted-") {
+            ChannelKind::Encrypted
+        } else if name.starts_with("private-") {
+            ChannelKind::Private
+        } else if name.starts_with("presence-") {
+            ChannelKind::Presence
+        } else if name.starts_with("#server-to-user-") {
+            ChannelKind::ServerToUser
+        } else {
+            ChannelKind::Public
+        }
+    }
+
+    pub fn needs_auth(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Private | ChannelKind::Presence | ChannelKind::Encrypted
+        )
+    }
+
+    /// Client events are allowed on private and presence channels (not encrypted ones).
+    pub fn allows_client_events(self) -> bool {
+        matches!(self, ChannelKind::Private | ChannelKind::Presence)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriptionState {
+    /// Known, not subscribed (not connected yet, or reset by a disconnect).
+    Unsubscribed,
+    /// Waiting for the authorizer (`auth_request`) or for the server's answer.
+    Pending {
+        auth_request: Option<u64>,
+    },
+    Subscribed,
+    /// Authorization or subscription failed; retried after the next reconnect.
+    Failed,
+}
+
+/// A presence channel's members: user id (always a string) → user info.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Members {
+    pub members: BTreeMap<String, Value>,
+    pub count: u64,
+    pub my_id: Option<String>,
+}
+
+impl Members {
+    pub fn me(&self) -> Option<(&String, &Value)> {
+        let id = self.my_id.as_ref()?;
+        self.members.get_key_value(id)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.members.get(id)
+    }
+}
+
+/// A user id as JSON: numbers and strings both become strings.
+pub fn normalize_id(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub name: String,
+    pub kind: ChannelKind,
+    pub state: SubscriptionState,
+    /// Unsubscribed while pending: dropped when the server confirms.
+    pub cancelled: bool,
+    pub members: Members,
+    pub key: Option<[u8; 32]>,
+    /// One re-authorization per key after a decryption failure.
+    pub reauth_request: Option<u64>,
+    pub reauthorized: bool,
+    /// Events that could not be decrypted, retried with the fresh key.
+    pub undecrypted: Vec<(String, Value)>,
+    pub subscription_count: Option<u64>,
+}
+
+impl Channel {
+    pub fn new(name: &str) -> Channel {
+        Channel {
+            name: name.to_string(),
+            kind: ChannelKind::of(name),
+            state: SubscriptionState::Unsubscribed,
+            cancelled: false,
+            members: Members::default(),
+            key: None,
+            reauth_request: None,
+            reauthorized: false,
+            undecrypted: Vec::new(),
+            subscription_count: None,
+        }
+    }
+
+    /// After a disconnect: not subscribed, no members, no key (fresh auth follows).
+    pub fn reset(&mut self) {
+        self.state = SubscriptionState::Unsubscribed;
+        self.members = Members::default();
+        self.key = None;
+        self.reauth_request = None;
+        self.reauthorized = false;
+        self.undecrypted.clear();
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Channels {
+    channels: BTreeMap<String, Channel>,
+}
+
+impl Channels {
+    pub fn get(&self, name: &str) -> Option<&Channel> {
+        self.channels.get(name)
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Channel> {
+        self.channels.get_mut(name)
+    }
+
+    pub fn insert(&mut self, channel: Channel) -> &mut Channel {
+        let name = channel.name.clone();
+        self.channels.entry(name).or_insert(channel)
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Channel> {
+        self.channels.remove(name)
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.channels.keys().cloned().collect()
+    }
+
+    pub fn reset_all(&mut self) {
+        for channel in self.channels.values_mut() {
+            channel.reset();
+        }
+        // Channels cancelled while pending need no resubscription.
+        self.channels.retain(|_, c| !c.cancelled);
+    }
+
+    /// The channel waiting for the auth answer `request` (to subscribe or to re-key).
+    pub fn by_auth_request(&mut self, request: u64) -> Option<&mut Channel> {
+        self.channels.values_mut().find(|c| {
+            c.state
+                == SubscriptionState::Pending {
+                    auth_request: Some(request),
+                }
+                || c.reauth_request == Some(request)
+        })
+    }
+}
+
+/// Pusher's channel-name rules: 1–164 of `[A-Za-z0-9_\-=@,.;]`.
+pub fn is_valid_name(name: &str) -> bool {
+    (1..=164).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-=@,.;".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn kinds_follow_prefixes() {
+        assert_eq!(ChannelKind::of("metrics"), ChannelKind::Public);
+        assert_eq!(ChannelKind::of("private-user-1"), ChannelKind::Private);
+        assert_eq!(
+            ChannelKind::of("private-encrypted-x"),
+            ChannelKind::Encrypted
+        );
+        assert_eq!(ChannelKind::of("presence-dashboard"), ChannelKind::Presence);
+        assert_eq!(
+            ChannelKind::of("#server-to-user-7"),
+            ChannelKind::ServerToUser
+        );
+        assert!(!ChannelKind::Encrypted.allows_client_events());
+        assert!(ChannelKind::Presence.needs_auth());
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_valid_name("private-user-1"));
+        assert!(is_valid_name("a=b@c,d.e;f_g-h"));
+        assert!(!is_valid_name(""));
+        assert!(!is_valid_name("#server-to-user-1"));
+        assert!(!is_valid_name("with space"));
+        assert!(!is_valid_name(&"a".repeat(165)));
+    }
+
+    #[test]
+    fn ids_are_strings() {
+        assert_eq!(normalize_id(&json!(10)), Some("10".into()));
+        assert_eq!(normalize_id(&json!("u1")), Some("u1".into()));
+        assert_eq!(normalize_id(&json!(null)), None);
+        assert_eq!(normalize_id(&json!("")), None);
+    }
+}
