@@ -21,7 +21,8 @@ record "fmt: ok"
 step "clippy, native: backend and browser-free crates"
 cargo clippy --workspace --exclude dashboard --all-targets -- -D warnings
 step "clippy, wasm32: the dashboard"
-cargo clippy -p dashboard -p dashboard-core --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p dashboard -p dashboard-core -p pusher-core --target wasm32-unknown-unknown --lib -- -D warnings
+cargo clippy -p dashboard --target wasm32-unknown-unknown --all-targets -- -D warnings
 record "clippy: ok (native + wasm32)"
 
 step "native tests (backend, core logic)"

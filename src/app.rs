@@ -6,13 +6,16 @@ use crate::context::provide_local;
 use crate::layout::Layout;
 use crate::observability::ObservabilityPage;
 use crate::pages::{ChatPage, HomePage, LoginPage, NotFoundPage};
+use crate::realtime::{AlertLog, Realtime, RealtimeLifecycle, RealtimeSubscriptions};
 use crate::session::{RequireAuth, Session};
+use crate::toast::{ToastHost, Toasts, Tone};
 use dashboard_core::auth::Area;
 use dashboard_core::config::AppConfig;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use std::rc::Rc;
 
 pub const PRODUCT_NAME: &str = "ToolBoxAI";
 
@@ -40,10 +43,25 @@ pub fn App() -> impl IntoView {
 fn Shell(config: AppConfig) -> impl IntoView {
     let api = ApiClient::new(&config.api_base_url);
     provide_local(Session::start(api.clone()));
+    let toasts = Toasts::new();
+    provide_context(toasts);
+    provide_context(AlertLog::new());
+    let realtime = config
+        .pusher
+        .as_ref()
+        .map(|p| Realtime::new(p, api.clone()));
+    if let Some(rt) = &realtime {
+        rt.on_error(Rc::new(move |sentence: &str| {
+            toasts.show(Tone::Warning, "Live updates", sentence)
+        }));
+    }
+    provide_local(realtime);
     provide_local(api);
     provide_context(config);
     view! {
         <Router>
+            <RealtimeLifecycle />
+            <RealtimeSubscriptions />
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=HomePage />
@@ -59,6 +77,7 @@ fn Shell(config: AppConfig) -> impl IntoView {
                     />
                 </Routes>
             </Layout>
+            <ToastHost />
         </Router>
     }
 }

@@ -2,6 +2,7 @@
 //! the routed content and a footer.
 
 use crate::app::PRODUCT_NAME;
+use crate::realtime::RealtimeIndicator;
 use crate::session::{use_auth, AuthView, UserMenu};
 use dashboard_core::auth::Area;
 use dashboard_core::config::AppConfig;
@@ -11,6 +12,7 @@ use leptos_router::components::A;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let config = expect_context::<AppConfig>();
+    let auth = use_auth();
     let environment = config.environment.clone();
     view! {
         <a class="skip-link" href="#main-content">"Skip to main content"</a>
@@ -21,7 +23,11 @@ pub fn Layout(children: Children) -> impl IntoView {
             </A>
             <MainNav />
             <div class="header-slots">
-                <div class="slot-realtime" data-slot="realtime"></div>
+                <div class="slot-realtime" data-slot="realtime">
+                    <Show when=move || matches!(auth.get(), AuthView::SignedIn(_))>
+                        <RealtimeIndicator />
+                    </Show>
+                </div>
                 <div class="slot-user" data-slot="user-menu">
                     <UserMenu />
                 </div>

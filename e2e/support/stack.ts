@@ -129,6 +129,16 @@ export class LocalStack {
     this.pusher = undefined;
   }
 
+  /** SIGKILL: the Pusher server dies without closing its sockets. */
+  async killPusher(): Promise<void> {
+    const proc = this.pusher;
+    this.pusher = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((ok) => proc.once("exit", () => ok()));
+    proc.kill("SIGKILL");
+    await exited;
+  }
+
   async startBackend(): Promise<void> {
     const log = this.log("backend");
     const env: Record<string, string> = {

@@ -29,7 +29,17 @@ fn points(series: &[(f64, Option<f64>)], scale: f64) -> Vec<DataPoint> {
         .collect()
 }
 
-fn base(unit_template: &str, max: Option<f64>) -> Chart {
+/// At least a minute of time axis, ending at the newest reading: a single
+/// reading would otherwise stretch the axis over days.
+const MIN_SPAN_MS: f64 = 60_000.0;
+
+fn time_bounds(series: &[(f64, Option<f64>)]) -> Option<(f64, f64)> {
+    let first = series.first()?.0;
+    let last = series.last()?.0;
+    Some((first.min(last - MIN_SPAN_MS), last))
+}
+
+fn base(unit_template: &str, max: Option<f64>, series: &[(f64, Option<f64>)]) -> Chart {
     let mut y = Axis::new()
         .type_(AxisType::Value)
         .min(0)
@@ -42,24 +52,28 @@ fn base(unit_template: &str, max: Option<f64>) -> Chart {
     if let Some(max) = max {
         y = y.max(max);
     }
+    let mut x = Axis::new()
+        .type_(AxisType::Time)
+        .split_number(4)
+        .axis_label(AxisLabel::new().color(MUTED))
+        .split_line(SplitLine::new().show(false));
+    if let Some((min, max)) = time_bounds(series) {
+        x = x.min(min).max(max);
+    }
     Chart::new()
         .animation(false)
         .grid(Grid::new().left(48).right(16).top(28).bottom(28))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Time)
-                .split_number(4)
-                .axis_label(AxisLabel::new().color(MUTED))
-                .split_line(SplitLine::new().show(false)),
-        )
+        .x_axis(x)
         .y_axis(y)
 }
 
 fn line(name: &str, color: &str, data: Vec<DataPoint>) -> Line {
+    // Symbols only while there are too few points to draw a line.
+    let few = data.len() < 5;
     Line::new()
         .name(name)
-        .show_symbol(false)
+        .show_symbol(few)
         .symbol(Symbol::Circle)
         .connect_nulls(false)
         .line_style(LineStyle::new().width(2).color(color))
@@ -101,7 +115,7 @@ pub fn percent_chart(
                 ]),
         );
     }
-    base("{value} %", Some(100.0))
+    base("{value} %", Some(100.0), series)
         .color(vec![Color::from(color)])
         .series(l)
 }
@@ -123,7 +137,7 @@ pub fn network_chart(received: &[(f64, Option<f64>)], sent: &[(f64, Option<f64>)
         .filter_map(|(_, v)| *v)
         .fold(0.0_f64, f64::max);
     let (unit, scale) = rate_unit(max);
-    base(&format!("{{value}} {unit}"), None)
+    base(&format!("{{value}} {unit}"), None, received)
         .legend(
             Legend::new()
                 .top(0)
@@ -144,7 +158,7 @@ pub fn network_chart(received: &[(f64, Option<f64>)], sent: &[(f64, Option<f64>)
 }
 
 pub fn score_chart(series: &[(f64, Option<f64>)]) -> Chart {
-    base("{value}", Some(100.0))
+    base("{value}", Some(100.0), series)
         .color(vec![Color::from("#7c3aed")])
         .series(line("Health score", "#7c3aed", points(series, 1.0)))
 }
@@ -153,7 +167,20 @@ pub fn score_chart(series: &[(f64, Option<f64>)]) -> Chart {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn the_time_axis_spans_at_least_a_minute() {
+        assert_eq!(
+            time_bounds(&[(100_000.0, Some(1.0))]),
+            Some((40_000.0, 100_000.0))
+        );
+        assert_eq!(
+            time_bounds(&[(0.0, None), (300_000.0, Some(1.0))]),
+            Some((0.0, 300_000.0))
+        );
+        assert_eq!(time_bounds(&[]), None);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn rate_units() {
         assert_eq!(rate_unit(10.0), ("B/s", 1.0));
         assert_eq!(rate_unit(2048.0).0, "KB/s");

@@ -12,6 +12,7 @@ mod panels;
 use crate::api::{use_api, ApiClient, ApiError};
 use crate::charts::use_charts;
 use crate::poll::use_poller;
+use crate::realtime::{use_channel_event, METRICS_CHANNEL};
 use dashboard_core::config::AppConfig;
 use dashboard_core::format;
 use dashboard_core::infra::{
@@ -125,6 +126,17 @@ pub fn ObservabilityPage() -> impl IntoView {
     };
     let poll = use_poller(interval.into(), fetch);
 
+    // Reports pushed between polls (`metrics.updated`) take the same path.
+    use_channel_event(
+        Signal::derive(|| Some(METRICS_CHANNEL.to_string())),
+        "metrics.updated",
+        move |message| {
+            if let Some(report) = message.data.get("infrastructure") {
+                feed.ingest_value(report);
+            }
+        },
+    );
+
     // One clock for every "… ago" and countdown on the page.
     let now = RwSignal::new(js_sys::Date::now());
     let ticker = set_interval_with_handle(
@@ -217,6 +229,7 @@ pub fn ObservabilityPage() -> impl IntoView {
                 <panels::ProcessCard />
                 <panels::PlatformCard />
                 <panels::SummaryCard window window_summary on_window />
+                <panels::AlertsCard now />
             </div>
         </section>
     }

@@ -3,6 +3,7 @@
 
 use super::use_feed;
 use crate::poll::PollControl;
+use crate::realtime::AlertLog;
 use dashboard_core::format;
 use dashboard_core::infra::{InfraReport, Limits, Summary, Thresholds};
 use dashboard_core::live::{level, score_tier, Level, ScoreTier};
@@ -396,5 +397,40 @@ fn SummaryTable(summary: Summary) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// Threshold alerts pushed by the backend since the dashboard was opened.
+#[component]
+pub fn AlertsCard(now: RwSignal<f64>) -> impl IntoView {
+    let log = use_context::<AlertLog>();
+    let entries = move || log.map(|l| l.0.get()).unwrap_or_default();
+    view! {
+        <article class="card alerts-card" aria-labelledby="alerts-heading">
+            <h2 id="alerts-heading">"Recent alerts"</h2>
+            {move || {
+                let entries = entries();
+                if entries.is_empty() {
+                    view! { <p class="muted">"No alerts since you opened the dashboard."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="alert-list">
+                            {entries.into_iter().map(|a| {
+                                let badge = if a.level == "critical" { "badge badge-critical" } else { "badge badge-warning" };
+                                let at = a.received_ms;
+                                view! {
+                                    <li>
+                                        <span class=badge>{a.level.clone()}</span>
+                                        " "
+                                        <span>{a.message.clone()}</span>
+                                        <span class="muted alert-time">{move || format!(" · {} ({})", clock(at), format::age(now.get() - at))}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </article>
     }
 }
