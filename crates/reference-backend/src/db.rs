@@ -37,6 +37,41 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX refresh_tokens_by_session ON refresh_tokens(session_id);
     "#,
+    // 2: the Todo chat: tasks, conversations, messages
+    r#"
+    CREATE TABLE tasks (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        title       TEXT NOT NULL,
+        description TEXT,
+        completed   INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX tasks_by_user ON tasks(user_id, id);
+    CREATE TABLE conversations (
+        id           TEXT PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        title        TEXT NOT NULL,
+        last_task_id INTEGER,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE INDEX conversations_by_user ON conversations(user_id, updated_at);
+    CREATE TABLE messages (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id   TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        user_id           INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        role              TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content           TEXT NOT NULL,
+        tool_calls        TEXT,
+        client_message_id TEXT,
+        created_at        TEXT NOT NULL
+    );
+    CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
+    CREATE UNIQUE INDEX messages_by_client_id ON messages(user_id, client_message_id)
+        WHERE client_message_id IS NOT NULL;
+    "#,
 ];
 
 #[derive(Clone)]

@@ -13,6 +13,7 @@ pub mod realtime;
 pub mod settings;
 pub mod state;
 pub mod time;
+pub mod todo;
 pub mod vercel;
 
 use anyhow::Context;
@@ -44,6 +45,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/api/v1/users/me/profile", get(auth::handlers::profile))
         .merge(observability::routes())
         .merge(realtime::routes())
+        .merge(todo::routes::routes())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
