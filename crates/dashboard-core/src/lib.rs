@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod chat;
 pub mod config;
 pub mod format;
 pub mod infra;
