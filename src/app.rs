@@ -2,10 +2,11 @@
 
 use crate::api::ApiClient;
 use crate::boot::{load_config, BootError};
+use crate::chat::ChatPage;
 use crate::context::provide_local;
 use crate::layout::Layout;
 use crate::observability::ObservabilityPage;
-use crate::pages::{ChatPage, HomePage, LoginPage, NotFoundPage};
+use crate::pages::{HomePage, LoginPage, NotFoundPage};
 use crate::realtime::{AlertLog, Realtime, RealtimeLifecycle, RealtimeSubscriptions};
 use crate::session::{RequireAuth, Session};
 use crate::toast::{ToastHost, Toasts, Tone};
@@ -71,8 +72,9 @@ fn Shell(config: AppConfig) -> impl IntoView {
                         path=path!("/observability")
                         view=|| view! { <RequireAuth area=Area::Observability><ObservabilityPage /></RequireAuth> }
                     />
+                    // One route for both, so opening a conversation does not remount the page.
                     <Route
-                        path=path!("/chat")
+                        path=path!("/chat/:id?")
                         view=|| view! { <RequireAuth area=Area::Chat><ChatPage /></RequireAuth> }
                     />
                 </Routes>

@@ -1,11 +1,9 @@
 //! One module per routed page.
 
-mod chat;
 mod home;
 mod login;
 mod not_found;
 
-pub use chat::ChatPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

@@ -43,13 +43,21 @@ impl ToolCall {
             Some(other) => other.clone(),
             None => Value::Null,
         };
-        let parameters = as_json(o.get("parameters").or_else(|| o.get("arguments")).or_else(|| o.get("args")));
+        let parameters = as_json(
+            o.get("parameters")
+                .or_else(|| o.get("arguments"))
+                .or_else(|| o.get("args")),
+        );
         let mut result = as_json(o.get("result").or_else(|| o.get("output")));
         // `{"status":"success","data":{…}}` / `{"success":…,"result":…}` wrappers.
         let mut error = text(o.get("error")).filter(|e| !e.trim().is_empty());
         if let Some(r) = result.as_object() {
-            if r.get("status").and_then(Value::as_str) == Some("error") || r.get("success") == Some(&Value::Bool(false)) {
-                error = error.or_else(|| text(r.get("error")).or_else(|| text(r.get("message")))).or(Some("the tool failed".into()));
+            if r.get("status").and_then(Value::as_str) == Some("error")
+                || r.get("success") == Some(&Value::Bool(false))
+            {
+                error = error
+                    .or_else(|| text(r.get("error")).or_else(|| text(r.get("message"))))
+                    .or(Some("the tool failed".into()));
             }
             if let Some(data) = r.get("data").filter(|_| r.contains_key("status")) {
                 result = data.clone();
@@ -57,7 +65,12 @@ impl ToolCall {
                 result = inner.clone();
             }
         }
-        Some(ToolCall { tool, parameters, result, error })
+        Some(ToolCall {
+            tool,
+            parameters,
+            result,
+            error,
+        })
     }
 }
 
@@ -101,7 +114,12 @@ impl HistoryMessage {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        Some(HistoryMessage { id: id_text(o.get("id")), role, content, tool_calls: calls })
+        Some(HistoryMessage {
+            id: id_text(o.get("id")),
+            role,
+            content,
+            tool_calls: calls,
+        })
     }
 }
 
@@ -109,7 +127,10 @@ pub fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, String> {
     let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
     let list = match &data {
         Value::Array(a) => a,
-        Value::Object(o) => o.get("messages").and_then(Value::as_array).ok_or("the answer has no messages")?,
+        Value::Object(o) => o
+            .get("messages")
+            .and_then(Value::as_array)
+            .ok_or("the answer has no messages")?,
         _ => return Err("the answer is not a message list".into()),
     };
     Ok(list.iter().filter_map(HistoryMessage::from_json).collect())
@@ -129,14 +150,25 @@ pub fn parse_reply(body: &Value) -> Result<ChatReply, String> {
     let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
     let o = data.as_object().ok_or("the answer is not an object")?;
     if o.get("success") == Some(&Value::Bool(false)) {
-        return Err(text(o.get("error")).unwrap_or_else(|| "the assistant reported an error".into()));
+        return Err(
+            text(o.get("error")).unwrap_or_else(|| "the assistant reported an error".into())
+        );
     }
     let response = text(o.get("response"))
-        .or_else(|| o.get("message").and_then(|m| m.get("content")).and_then(Value::as_str).map(str::to_string))
+        .or_else(|| {
+            o.get("message")
+                .and_then(|m| m.get("content"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .or_else(|| text(o.get("message")))
         .or_else(|| text(o.get("reply")))
         .ok_or("the answer has no reply text")?;
-    Ok(ChatReply { conversation_id: id_text(o.get("conversation_id")), response, tool_calls: tool_calls(o) })
+    Ok(ChatReply {
+        conversation_id: id_text(o.get("conversation_id")),
+        response,
+        tool_calls: tool_calls(o),
+    })
 }
 
 // ------------------------------------------------------------------ task cards
@@ -155,8 +187,14 @@ pub enum TaskCard {
     Completed(CardTask),
     Updated(CardTask),
     Deleted(CardTask),
-    List { filter: String, tasks: Vec<CardTask> },
-    Failed { tool: String, message: String },
+    List {
+        filter: String,
+        tasks: Vec<CardTask>,
+    },
+    Failed {
+        tool: String,
+        message: String,
+    },
 }
 
 fn card_task(call: &ToolCall, completed: bool) -> CardTask {
@@ -164,14 +202,23 @@ fn card_task(call: &ToolCall, completed: bool) -> CardTask {
     let pick_title = |v: &Value| text(v.get("title")).or_else(|| text(v.get("name")));
     CardTask {
         id: pick_id(&call.result).or_else(|| pick_id(&call.parameters)),
-        title: pick_title(&call.result).or_else(|| pick_title(&call.parameters)).unwrap_or_else(|| "Untitled task".into()),
-        completed: call.result.get("completed").and_then(Value::as_bool).unwrap_or(completed),
+        title: pick_title(&call.result)
+            .or_else(|| pick_title(&call.parameters))
+            .unwrap_or_else(|| "Untitled task".into()),
+        completed: call
+            .result
+            .get("completed")
+            .and_then(Value::as_bool)
+            .unwrap_or(completed),
     }
 }
 
 pub fn task_card(call: &ToolCall) -> Option<TaskCard> {
     if let Some(message) = &call.error {
-        return Some(TaskCard::Failed { tool: call.tool.clone(), message: message.clone() });
+        return Some(TaskCard::Failed {
+            tool: call.tool.clone(),
+            message: message.clone(),
+        });
     }
     Some(match call.tool.as_str() {
         "add_task" | "create_task" => TaskCard::Created(card_task(call, false)),
@@ -187,7 +234,15 @@ pub fn task_card(call: &ToolCall) -> Option<TaskCard> {
                 .unwrap_or_default();
             TaskCard::List {
                 filter: text(call.parameters.get("status")).unwrap_or_else(|| "all".into()),
-                tasks: items.iter().filter_map(Task::from_json).map(|t| CardTask { id: Some(t.id), title: t.title, completed: t.completed }).collect(),
+                tasks: items
+                    .iter()
+                    .filter_map(Task::from_json)
+                    .map(|t| CardTask {
+                        id: Some(t.id),
+                        title: t.title,
+                        completed: t.completed,
+                    })
+                    .collect(),
             }
         }
         _ => return None,
@@ -226,7 +281,10 @@ pub fn parse_tasks(body: &Value) -> Result<Vec<Task>, String> {
     let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
     let list = match &data {
         Value::Array(a) => a,
-        Value::Object(o) => o.get("tasks").and_then(Value::as_array).ok_or("the answer has no tasks")?,
+        Value::Object(o) => o
+            .get("tasks")
+            .and_then(Value::as_array)
+            .ok_or("the answer has no tasks")?,
         _ => return Err("the answer is not a task list".into()),
     };
     Ok(list.iter().filter_map(Task::from_json).collect())
@@ -277,15 +335,24 @@ pub fn parse_conversations(body: &Value) -> Result<Vec<ConversationSummary>, Str
     let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
     let list = match &data {
         Value::Array(a) => a,
-        Value::Object(o) => o.get("conversations").and_then(Value::as_array).ok_or("the answer has no conversations")?,
+        Value::Object(o) => o
+            .get("conversations")
+            .and_then(Value::as_array)
+            .ok_or("the answer has no conversations")?,
         _ => return Err("the answer is not a conversation list".into()),
     };
     Ok(list
         .iter()
         .filter_map(|c| {
             let id = id_text(c.get("id")).or_else(|| id_text(c.get("conversation_id")))?;
-            let title = text(c.get("title")).filter(|t| !t.trim().is_empty()).unwrap_or_else(|| "New conversation".into());
-            Some(ConversationSummary { id, title, updated_at: text(c.get("updated_at")) })
+            let title = text(c.get("title"))
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| "New conversation".into());
+            Some(ConversationSummary {
+                id,
+                title,
+                updated_at: text(c.get("updated_at")),
+            })
         })
         .collect())
 }
@@ -297,17 +364,35 @@ pub const SEND_TIMEOUT_MS: u32 = 60_000;
 /// (the conversation is gone). The message itself always stays, with Retry.
 pub fn send_failure(err: &ApiError, online: bool) -> (String, bool) {
     match err {
-        ApiError::Network if !online => ("You're offline. Your message is kept: retry when you're back online.".into(), false),
-        ApiError::Network => ("Cannot reach the server. Your message is kept: retry in a moment.".into(), false),
-        ApiError::Timeout { .. } => ("The assistant did not answer within 60 s. Your message is kept: try again.".into(), false),
-        ApiError::Decode { .. } => ("The assistant's answer could not be read. Try again.".into(), false),
-        ApiError::Http { status: 401, .. } => ("Your session has ended. Sign in again: this message will wait here.".into(), false),
-        ApiError::Http { status: 403, .. } => ("You can't post in this conversation.".into(), false),
+        ApiError::Network if !online => (
+            "You're offline. Your message is kept: retry when you're back online.".into(),
+            false,
+        ),
+        ApiError::Network => (
+            "Cannot reach the server. Your message is kept: retry in a moment.".into(),
+            false,
+        ),
+        ApiError::Timeout { .. } => (
+            "The assistant did not answer within 60 s. Your message is kept: try again.".into(),
+            false,
+        ),
+        ApiError::Decode { .. } => (
+            "The assistant's answer could not be read. Try again.".into(),
+            false,
+        ),
+        ApiError::Http { status: 401, .. } => (
+            "Your session has ended. Sign in again: this message will wait here.".into(),
+            false,
+        ),
+        ApiError::Http { status: 403, .. } => {
+            ("You can't post in this conversation.".into(), false)
+        }
         ApiError::Http { status: 404, .. } => ("This conversation no longer exists.".into(), true),
         ApiError::Http { status: 429, .. } => (err.user_message(), false),
-        ApiError::Http { status, .. } if *status >= 500 => {
-            (format!("The assistant hit an error (HTTP {status}). Your message is kept: try again."), false)
-        }
+        ApiError::Http { status, .. } if *status >= 500 => (
+            format!("The assistant hit an error (HTTP {status}). Your message is kept: try again."),
+            false,
+        ),
         other => (other.user_message(), false),
     }
 }
@@ -318,7 +403,10 @@ pub fn send_failure(err: &ApiError, online: bool) -> (String, bool) {
 pub enum Status {
     Sent,
     Sending,
-    Failed { message: String, offer_new_conversation: bool },
+    Failed {
+        message: String,
+        offer_new_conversation: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -351,16 +439,26 @@ pub struct Thread {
 
 impl Thread {
     pub fn new(conversation_id: Option<String>) -> Thread {
-        Thread { conversation_id, entries: Vec::new() }
+        Thread {
+            conversation_id,
+            entries: Vec::new(),
+        }
     }
 
     /// The stored history, plus this conversation's unacknowledged messages.
-    pub fn load(conversation_id: Option<String>, history: Vec<HistoryMessage>, outbox: &[Pending]) -> Thread {
+    pub fn load(
+        conversation_id: Option<String>,
+        history: Vec<HistoryMessage>,
+        outbox: &[Pending],
+    ) -> Thread {
         let mut entries: Vec<Entry> = history
             .into_iter()
             .enumerate()
             .map(|(i, m)| Entry {
-                key: m.id.map(|id| format!("s{id}")).unwrap_or_else(|| format!("h{i}")),
+                key: m
+                    .id
+                    .map(|id| format!("s{id}"))
+                    .unwrap_or_else(|| format!("h{i}")),
                 role: m.role,
                 content: m.content,
                 tool_calls: m.tool_calls,
@@ -368,20 +466,29 @@ impl Thread {
                 client_message_id: None,
             })
             .collect();
-        for p in outbox.iter().filter(|p| p.conversation_id == conversation_id) {
+        for p in outbox
+            .iter()
+            .filter(|p| p.conversation_id == conversation_id)
+        {
             entries.push(Entry {
                 key: format!("c{}", p.client_message_id),
                 role: Role::User,
                 content: p.content.clone(),
                 tool_calls: Vec::new(),
                 status: Status::Failed {
-                    message: p.error.clone().unwrap_or_else(|| "This message was not confirmed as sent.".into()),
+                    message: p
+                        .error
+                        .clone()
+                        .unwrap_or_else(|| "This message was not confirmed as sent.".into()),
                     offer_new_conversation: false,
                 },
                 client_message_id: Some(p.client_message_id.clone()),
             });
         }
-        Thread { conversation_id, entries }
+        Thread {
+            conversation_id,
+            entries,
+        }
     }
 
     pub fn is_sending(&self) -> bool {
@@ -406,7 +513,9 @@ impl Thread {
         if let Some(id) = &reply.conversation_id {
             self.conversation_id = Some(id.clone());
         }
-        let Some(index) = self.entries.iter().position(|e| e.key == key) else { return };
+        let Some(index) = self.entries.iter().position(|e| e.key == key) else {
+            return;
+        };
         self.entries[index].status = Status::Sent;
         self.entries.insert(
             index + 1,
@@ -423,7 +532,10 @@ impl Thread {
 
     pub fn failed(&mut self, key: &str, message: String, offer_new_conversation: bool) {
         if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
-            e.status = Status::Failed { message, offer_new_conversation };
+            e.status = Status::Failed {
+                message,
+                offer_new_conversation,
+            };
         }
     }
 
@@ -475,53 +587,116 @@ mod tests {
             "messages": []});
         let r = parse_reply(&body).unwrap();
         assert_eq!(r.conversation_id.as_deref(), Some("3f2c"));
-        assert_eq!(task_card(&r.tool_calls[0]), Some(TaskCard::Created(CardTask { id: Some("5".into()), title: "Buy milk".into(), completed: false })));
+        assert_eq!(
+            task_card(&r.tool_calls[0]),
+            Some(TaskCard::Created(CardTask {
+                id: Some("5".into()),
+                title: "Buy milk".into(),
+                completed: false
+            }))
+        );
     }
 
     #[test]
     fn reply_variants() {
         // [S]: integer conversation ids.
-        let r = parse_reply(&json!({"conversation_id": 12, "response": "ok", "tool_calls": []})).unwrap();
+        let r = parse_reply(&json!({"conversation_id": 12, "response": "ok", "tool_calls": []}))
+            .unwrap();
         assert_eq!(r.conversation_id.as_deref(), Some("12"));
         // [T] spec: message.content, tools in tool_calls_executed with name/arguments.
         let r = parse_reply(&json!({"conversation_id": "u", "message": {"role": "assistant", "content": "Done."},
             "tool_calls_executed": [{"id": "c1", "name": "complete_task", "arguments": "{\"task_id\": \"t-9\"}", "result": {"task_id": "t-9", "title": "Read"}}]})).unwrap();
         assert_eq!(r.response, "Done.");
-        assert_eq!(task_card(&r.tool_calls[0]), Some(TaskCard::Completed(CardTask { id: Some("t-9".into()), title: "Read".into(), completed: true })));
+        assert_eq!(
+            task_card(&r.tool_calls[0]),
+            Some(TaskCard::Completed(CardTask {
+                id: Some("t-9".into()),
+                title: "Read".into(),
+                completed: true
+            }))
+        );
         // [B]: `_tool` names and {"status","data"} results.
         let r = parse_reply(&json!({"response": "x", "tool_calls": [{"tool": "delete_task_tool", "parameters": {"task_id": "uuid-1"},
             "result": {"status": "success", "data": {"task_id": "uuid-1", "deleted": true}}}]})).unwrap();
-        assert_eq!(task_card(&r.tool_calls[0]), Some(TaskCard::Deleted(CardTask { id: Some("uuid-1".into()), title: "Untitled task".into(), completed: false })));
+        assert_eq!(
+            task_card(&r.tool_calls[0]),
+            Some(TaskCard::Deleted(CardTask {
+                id: Some("uuid-1".into()),
+                title: "Untitled task".into(),
+                completed: false
+            }))
+        );
         // [T] error results; tests use tool_name.
-        let r = parse_reply(&json!({"response": "x", "tool_calls": [{"tool_name": "add_task", "error": "db down"},
-            {"tool": "update_task", "result": {"status": "error", "error": "not found"}}]})).unwrap();
-        assert_eq!(task_card(&r.tool_calls[0]), Some(TaskCard::Failed { tool: "add_task".into(), message: "db down".into() }));
-        assert_eq!(task_card(&r.tool_calls[1]), Some(TaskCard::Failed { tool: "update_task".into(), message: "not found".into() }));
+        let r = parse_reply(
+            &json!({"response": "x", "tool_calls": [{"tool_name": "add_task", "error": "db down"},
+            {"tool": "update_task", "result": {"status": "error", "error": "not found"}}]}),
+        )
+        .unwrap();
+        assert_eq!(
+            task_card(&r.tool_calls[0]),
+            Some(TaskCard::Failed {
+                tool: "add_task".into(),
+                message: "db down".into()
+            })
+        );
+        assert_eq!(
+            task_card(&r.tool_calls[1]),
+            Some(TaskCard::Failed {
+                tool: "update_task".into(),
+                message: "not found".into()
+            })
+        );
         // Enveloped.
-        assert_eq!(parse_reply(&json!({"status": "success", "data": {"response": "hi"}})).unwrap().response, "hi");
+        assert_eq!(
+            parse_reply(&json!({"status": "success", "data": {"response": "hi"}}))
+                .unwrap()
+                .response,
+            "hi"
+        );
         // [B] string message.
-        assert_eq!(parse_reply(&json!({"message": "hello there"})).unwrap().response, "hello there");
+        assert_eq!(
+            parse_reply(&json!({"message": "hello there"}))
+                .unwrap()
+                .response,
+            "hello there"
+        );
     }
 
     #[test]
     fn unreadable_replies_are_errors() {
-        for bad in [json!(null), json!([]), json!({}), json!({"tool_calls": []}), json!({"success": false, "error": "LLM timeout"})] {
+        for bad in [
+            json!(null),
+            json!([]),
+            json!({}),
+            json!({"tool_calls": []}),
+            json!({"success": false, "error": "LLM timeout"}),
+        ] {
             assert!(parse_reply(&bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_reply(&json!({"success": false, "error": "LLM timeout"})), Err("LLM timeout".into()));
+        assert_eq!(
+            parse_reply(&json!({"success": false, "error": "LLM timeout"})),
+            Err("LLM timeout".into())
+        );
     }
 
     #[test]
     fn list_cards() {
         let call = ToolCall::from_json(&json!({"tool": "list_tasks", "parameters": {"status": "pending"},
             "result": [{"id": 1, "title": "A", "completed": false}, {"id": "2", "title": "B", "completed": true}]})).unwrap();
-        let TaskCard::List { filter, tasks } = task_card(&call).unwrap() else { panic!() };
+        let TaskCard::List { filter, tasks } = task_card(&call).unwrap() else {
+            panic!()
+        };
         assert_eq!(filter, "pending");
         assert_eq!(tasks.len(), 2);
         assert!(tasks[1].completed);
         let wrapped = ToolCall::from_json(&json!({"tool": "list_tasks_tool", "result": {"status": "success", "data": {"tasks": [{"id": "x", "title": "C"}]}}})).unwrap();
-        assert!(matches!(task_card(&wrapped), Some(TaskCard::List { tasks, .. }) if tasks.len() == 1));
-        assert_eq!(task_card(&ToolCall::from_json(&json!({"tool": "weather"})).unwrap()), None);
+        assert!(
+            matches!(task_card(&wrapped), Some(TaskCard::List { tasks, .. }) if tasks.len() == 1)
+        );
+        assert_eq!(
+            task_card(&ToolCall::from_json(&json!({"tool": "weather"})).unwrap()),
+            None
+        );
         assert_eq!(ToolCall::from_json(&json!({"parameters": {}})), None);
     }
 
@@ -545,13 +720,33 @@ mod tests {
     fn tasks_and_events() {
         let mut tasks = parse_tasks(&json!({"tasks": [{"id": 2, "title": "B", "completed": false}, {"id": 10, "title": "J", "completed": 1}], "total": 2})).unwrap();
         assert!(tasks[1].completed);
-        assert_eq!(parse_tasks(&json!([{"id": "t", "title": "T"}])).unwrap()[0].id, "t");
-        let created = parse_task_event("task.created", &json!({"task": {"id": 3, "title": "C", "completed": false}})).unwrap();
+        assert_eq!(
+            parse_tasks(&json!([{"id": "t", "title": "T"}])).unwrap()[0].id,
+            "t"
+        );
+        let created = parse_task_event(
+            "task.created",
+            &json!({"task": {"id": 3, "title": "C", "completed": false}}),
+        )
+        .unwrap();
         apply_task_event(&mut tasks, created);
-        assert_eq!(tasks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), vec!["2", "3", "10"]);
-        apply_task_event(&mut tasks, parse_task_event("task.updated", &json!({"task": {"id": "3", "title": "C2", "completed": true}})).unwrap());
+        assert_eq!(
+            tasks.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            vec!["2", "3", "10"]
+        );
+        apply_task_event(
+            &mut tasks,
+            parse_task_event(
+                "task.updated",
+                &json!({"task": {"id": "3", "title": "C2", "completed": true}}),
+            )
+            .unwrap(),
+        );
         assert_eq!(tasks[1].title, "C2");
-        apply_task_event(&mut tasks, parse_task_event("task.deleted", &json!({"task_id": 2})).unwrap());
+        apply_task_event(
+            &mut tasks,
+            parse_task_event("task.deleted", &json!({"task_id": 2})).unwrap(),
+        );
         assert_eq!(tasks.len(), 2);
         assert_eq!(parse_task_event("task.deleted", &json!({})), None);
         assert_eq!(parse_task_event("other", &json!({})), None);
@@ -560,19 +755,35 @@ mod tests {
     #[test]
     fn conversations() {
         let c = parse_conversations(&json!({"conversations": [{"id": "a", "title": "Shopping", "updated_at": "t"}, {"id": 7, "title": ""}], "count": 2})).unwrap();
-        assert_eq!((c[0].title.as_str(), c[1].id.as_str(), c[1].title.as_str()), ("Shopping", "7", "New conversation"));
+        assert_eq!(
+            (c[0].title.as_str(), c[1].id.as_str(), c[1].title.as_str()),
+            ("Shopping", "7", "New conversation")
+        );
         assert!(parse_conversations(&json!({"items": []})).is_err());
     }
 
     #[test]
     fn failures_by_status() {
-        let http = |status| ApiError::Http { status, message: format!("HTTP {status} text"), retry_after_secs: Some(9) };
-        assert!(send_failure(&ApiError::Network, false).0.starts_with("You're offline"));
-        assert!(send_failure(&ApiError::Network, true).0.starts_with("Cannot reach the server"));
-        assert!(send_failure(&ApiError::Timeout { after_ms: 60_000 }, true).0.contains("60 s"));
+        let http = |status| ApiError::Http {
+            status,
+            message: format!("HTTP {status} text"),
+            retry_after_secs: Some(9),
+        };
+        assert!(send_failure(&ApiError::Network, false)
+            .0
+            .starts_with("You're offline"));
+        assert!(send_failure(&ApiError::Network, true)
+            .0
+            .starts_with("Cannot reach the server"));
+        assert!(send_failure(&ApiError::Timeout { after_ms: 60_000 }, true)
+            .0
+            .contains("60 s"));
         assert!(send_failure(&http(401), true).0.contains("Sign in again"));
         assert!(send_failure(&http(403), true).0.contains("can't post"));
-        assert_eq!(send_failure(&http(404), true), ("This conversation no longer exists.".into(), true));
+        assert_eq!(
+            send_failure(&http(404), true),
+            ("This conversation no longer exists.".into(), true)
+        );
         assert_eq!(send_failure(&http(429), true).0, "HTTP 429 text");
         assert!(send_failure(&http(503), true).0.contains("HTTP 503"));
         assert_eq!(send_failure(&http(418), true).0, "HTTP 418 text");
@@ -585,10 +796,25 @@ mod tests {
         assert!(t.is_sending());
         t.failed(&key, "The server hit an error.".into(), false);
         assert!(!t.is_sending());
-        assert_eq!(t.outbox(), vec![Pending { conversation_id: None, content: "add milk".into(), client_message_id: "m1".into(), error: Some("The server hit an error.".into()) }]);
+        assert_eq!(
+            t.outbox(),
+            vec![Pending {
+                conversation_id: None,
+                content: "add milk".into(),
+                client_message_id: "m1".into(),
+                error: Some("The server hit an error.".into())
+            }]
+        );
         assert_eq!(t.retry(&key), Some(("add milk".into(), "m1".into())));
         assert_eq!(t.retry(&key), None, "already sending");
-        t.succeeded(&key, ChatReply { conversation_id: Some("c9".into()), response: "Added.".into(), tool_calls: vec![] });
+        t.succeeded(
+            &key,
+            ChatReply {
+                conversation_id: Some("c9".into()),
+                response: "Added.".into(),
+                tool_calls: vec![],
+            },
+        );
         assert_eq!(t.conversation_id.as_deref(), Some("c9"));
         assert_eq!(t.entries.len(), 2);
         assert_eq!(t.entries[1].role, Role::Assistant);
@@ -598,13 +824,30 @@ mod tests {
     #[test]
     fn the_outbox_comes_back_after_a_reload() {
         let outbox = vec![
-            Pending { conversation_id: Some("c1".into()), content: "pending one".into(), client_message_id: "m2".into(), error: None },
-            Pending { conversation_id: Some("other".into()), content: "elsewhere".into(), client_message_id: "m3".into(), error: None },
+            Pending {
+                conversation_id: Some("c1".into()),
+                content: "pending one".into(),
+                client_message_id: "m2".into(),
+                error: None,
+            },
+            Pending {
+                conversation_id: Some("other".into()),
+                content: "elsewhere".into(),
+                client_message_id: "m3".into(),
+                error: None,
+            },
         ];
-        let history = vec![HistoryMessage { id: Some("1".into()), role: Role::User, content: "hi".into(), tool_calls: vec![] }];
+        let history = vec![HistoryMessage {
+            id: Some("1".into()),
+            role: Role::User,
+            content: "hi".into(),
+            tool_calls: vec![],
+        }];
         let t = Thread::load(Some("c1".into()), history, &outbox);
         assert_eq!(t.entries.len(), 2);
-        assert!(matches!(&t.entries[1].status, Status::Failed { message, .. } if message.contains("not confirmed")));
+        assert!(
+            matches!(&t.entries[1].status, Status::Failed { message, .. } if message.contains("not confirmed"))
+        );
         assert_eq!(t.entries[1].client_message_id.as_deref(), Some("m2"));
     }
 }

@@ -62,14 +62,15 @@ pub fn duration(seconds: Option<f64>) -> String {
     }
 }
 
-/// "just now", "3 s ago", "2 min ago", "1 h ago".
+/// "just now", "3 s ago", "2 min ago", "1 h ago", "3 d ago".
 pub fn age(ms: f64) -> String {
     let s = (ms.max(0.0) / 1000.0).floor() as u64;
     match s {
         0 => "just now".into(),
         1..=59 => format!("{s} s ago"),
         60..=3599 => format!("{} min ago", s / 60),
-        _ => format!("{} h ago", s / 3600),
+        3600..=86_399 => format!("{} h ago", s / 3600),
+        _ => format!("{} d ago", s / 86_400),
     }
 }
 
@@ -122,6 +123,7 @@ mod tests {
         assert_eq!(age(3_200.0), "3 s ago");
         assert_eq!(age(125_000.0), "2 min ago");
         assert_eq!(age(7_300_000.0), "2 h ago");
+        assert_eq!(age(3.0 * 86_400_000.0 + 5.0), "3 d ago");
         assert_eq!(wait(19_100.0), "20 s");
         assert_eq!(wait(65_000.0), "1 min 5 s");
         assert_eq!(wait(120_000.0), "2 min");

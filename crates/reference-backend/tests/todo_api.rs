@@ -108,7 +108,7 @@ async fn users_only_see_their_own_things() {
         (Method::POST, format!("/api/{}/chat", a.id)),
         (Method::GET, format!("/api/{}/tasks", a.id)),
         (Method::GET, format!("/api/{}/conversations", a.id)),
-        (Method::GET, format!("/api/abc/tasks")),
+        (Method::GET, "/api/abc/tasks".to_string()),
     ] {
         let body = (method == Method::POST).then(|| json!({"message": "hi"}));
         let reply = b.request(method.clone(), &uri, Some(&c.token), body).await;

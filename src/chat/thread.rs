@@ -1,0 +1,295 @@
+//! The message thread: the user's messages on the right, the assistant's on
+//! the left with task cards, a "Thinking…" bubble while waiting, failed
+//! messages with Retry. It follows new messages only while the reader is at
+//! the bottom (or just sent one); otherwise a "New messages" button appears.
+
+use super::{use_chat, HistoryState};
+use dashboard_core::chat::{task_card, CardTask, Entry, Role, Status, TaskCard};
+use leptos::html;
+use leptos::prelude::*;
+
+/// Within this many pixels of the end counts as "reading the latest".
+const NEAR_BOTTOM_PX: i32 = 80;
+
+fn scroll_to_bottom(log: &web_sys::HtmlDivElement) {
+    log.set_scroll_top(log.scroll_height());
+}
+
+fn near_bottom(log: &web_sys::HtmlDivElement) -> bool {
+    log.scroll_height() - log.scroll_top() - log.client_height() <= NEAR_BOTTOM_PX
+}
+
+#[component]
+pub fn ThreadView() -> impl IntoView {
+    let chat = use_chat();
+    let log_ref = NodeRef::<html::Div>::new();
+    // Whether the reader was at the bottom before the latest change.
+    let following = StoredValue::new(true);
+    let (unseen, set_unseen) = signal(false);
+
+    // After each change of the thread. Effects may run before the list's DOM
+    // is updated, so the scrolling itself waits for the next frame.
+    Effect::new(move |previous: Option<(usize, bool, u64)>| {
+        let shape = (
+            chat.thread.with(|t| t.entries.len()),
+            chat.thread.with(|t| t.is_sending()),
+            chat.sent.get(),
+        );
+        let loaded = chat.history.with(|h| *h == HistoryState::Ready);
+        if !loaded {
+            return shape;
+        }
+        let sent_now = previous.is_some_and(|p| p.2 != shape.2);
+        if previous.is_none() || sent_now || following.get_value() {
+            following.set_value(true);
+            set_unseen.set(false);
+            request_animation_frame(move || {
+                if let Some(log) = log_ref.get_untracked() {
+                    scroll_to_bottom(&log);
+                }
+            });
+        } else if previous.is_some_and(|p| p.0 < shape.0) {
+            set_unseen.set(true);
+        }
+        shape
+    });
+    // A freshly loaded history starts at its end.
+    Effect::new(move |_| {
+        if chat.history.get() == HistoryState::Ready {
+            following.set_value(true);
+            request_animation_frame(move || {
+                if let Some(log) = log_ref.get_untracked() {
+                    scroll_to_bottom(&log);
+                }
+            });
+        }
+    });
+
+    let on_scroll = move |_| {
+        if let Some(log) = log_ref.get_untracked() {
+            let at_end = near_bottom(&log);
+            following.set_value(at_end);
+            if at_end {
+                set_unseen.set(false);
+            }
+        }
+    };
+    let jump_to_latest = move |_| {
+        if let Some(log) = log_ref.get_untracked() {
+            scroll_to_bottom(&log);
+        }
+        following.set_value(true);
+        set_unseen.set(false);
+    };
+
+    // Re-render an entry when its status or replies change, not on every change of the thread.
+    let entries = move || chat.thread.with(|t| t.entries.clone());
+    let entry_key = |e: &Entry| format!("{}|{:?}", e.key, e.status);
+    let thinking = move || chat.thread.with(|t| t.is_sending());
+    let empty = move || {
+        chat.thread.with(|t| t.entries.is_empty())
+            && chat.history.with(|h| *h == HistoryState::Ready)
+    };
+
+    view! {
+        <div class="chat-thread">
+            <div
+                class="chat-log"
+                role="log"
+                aria-label="Messages"
+                aria-live="polite"
+                tabindex="0"
+                node_ref=log_ref
+                on:scroll=on_scroll
+            >
+                <HistoryNotice />
+                <Show when=empty>
+                    <div class="chat-empty">
+                        <h2>"What needs doing?"</h2>
+                        <p class="muted">"Tell the assistant in your own words. For example:"</p>
+                        <ul>
+                            <li>"add a task to buy milk"</li>
+                            <li>"show my pending tasks"</li>
+                            <li>"mark task 3 as done"</li>
+                            <li>"delete the task about milk"</li>
+                        </ul>
+                    </div>
+                </Show>
+                <ol class="messages">
+                    <For each=entries key=entry_key let:entry>
+                        <MessageItem entry />
+                    </For>
+                    <Show when=thinking>
+                        <li class="msg msg-assistant msg-thinking" role="status">
+                            <div class="bubble">
+                                <span class="dots" aria-hidden="true">
+                                    <span></span>
+                                    <span></span>
+                                    <span></span>
+                                </span>
+                                "Thinking…"
+                            </div>
+                        </li>
+                    </Show>
+                </ol>
+            </div>
+            <Show when=move || unseen.get()>
+                <button type="button" class="new-messages button-small" on:click=jump_to_latest>
+                    "New messages ↓"
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// Loading, missing or unloadable history.
+#[component]
+fn HistoryNotice() -> impl IntoView {
+    let chat = use_chat();
+    move || {
+        match chat.history.get() {
+        HistoryState::Ready => ().into_any(),
+        HistoryState::Loading => view! {
+            <div class="page-state" role="status">
+                <span class="spinner" aria-hidden="true"></span>
+                "Loading the conversation…"
+            </div>
+        }
+        .into_any(),
+        HistoryState::Gone => view! {
+            <div class="alert alert-warning" role="alert">
+                <p>"This conversation doesn't exist any more (it may have been deleted)."</p>
+                <button type="button" on:click=move |_| chat.start_new()>"Start a new conversation"</button>
+            </div>
+        }
+        .into_any(),
+        HistoryState::Failed(message) => view! {
+            <div class="alert alert-error" role="alert">
+                <p>{format!("The conversation could not be loaded: {message}")}</p>
+                <button type="button" on:click=move |_| chat.reload_history()>"Try again"</button>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+#[component]
+fn MessageItem(entry: Entry) -> impl IntoView {
+    let chat = use_chat();
+    let (class, speaker) = match entry.role {
+        Role::User => ("msg msg-user", "You"),
+        Role::Assistant => ("msg msg-assistant", "Assistant"),
+    };
+    let cards: Vec<TaskCard> = entry.tool_calls.iter().filter_map(task_card).collect();
+    let key = StoredValue::new(entry.key.clone());
+    let status = match entry.status {
+        Status::Sent => ().into_any(),
+        Status::Sending => view! { <p class="msg-status muted">"Sending…"</p> }.into_any(),
+        Status::Failed { message, offer_new_conversation } => view! {
+            <div class="msg-status msg-failed" role="alert">
+                <p>{format!("Not sent. {message}")}</p>
+                <div class="msg-actions">
+                    <button type="button" class="button-small" on:click=move |_| chat.retry(&key.get_value())>
+                        "Retry"
+                    </button>
+                    {offer_new_conversation.then(|| view! {
+                        <button
+                            type="button"
+                            class="button-small button-secondary"
+                            on:click=move |_| chat.resend_in_new_conversation(&key.get_value())
+                        >
+                            "Send in a new conversation"
+                        </button>
+                    })}
+                </div>
+            </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <li class=class>
+            <div class="bubble">
+                <span class="visually-hidden">{format!("{speaker}: ")}</span>
+                <p class="msg-text">{entry.content}</p>
+            </div>
+            {(!cards.is_empty()).then(|| view! {
+                <div class="task-cards">
+                    {cards.into_iter().map(|card| view! { <TaskCardView card /> }).collect_view()}
+                </div>
+            })}
+            {status}
+        </li>
+    }
+}
+
+fn task_line(task: &CardTask) -> String {
+    match &task.id {
+        Some(id) => format!("#{id} {}", task.title),
+        None => task.title.clone(),
+    }
+}
+
+#[component]
+fn TaskCardView(card: TaskCard) -> impl IntoView {
+    let (kind, heading, body) = match card {
+        TaskCard::Created(t) => (
+            "created",
+            "Task added".to_string(),
+            view! { <p class="card-task">{task_line(&t)}</p> }.into_any(),
+        ),
+        TaskCard::Completed(t) => (
+            "completed",
+            "Task completed".to_string(),
+            view! { <p class="card-task">{task_line(&t)}</p> }.into_any(),
+        ),
+        TaskCard::Updated(t) => (
+            "updated",
+            "Task updated".to_string(),
+            view! { <p class="card-task">{task_line(&t)}</p> }.into_any(),
+        ),
+        TaskCard::Deleted(t) => (
+            "deleted",
+            "Task deleted".to_string(),
+            view! { <p class="card-task"><s>{task_line(&t)}</s></p> }.into_any(),
+        ),
+        TaskCard::List { filter, tasks } => {
+            let heading = match filter.as_str() {
+                "pending" => format!("Pending tasks ({})", tasks.len()),
+                "completed" => format!("Completed tasks ({})", tasks.len()),
+                _ => format!("All tasks ({})", tasks.len()),
+            };
+            let body = if tasks.is_empty() {
+                view! { <p class="muted">"No tasks."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="card-list">
+                        {tasks.into_iter().map(|t| {
+                            let state = if t.completed { "done" } else { "pending" };
+                            view! {
+                                <li class=format!("card-item card-item-{state}")>
+                                    <span>{task_line(&t)}</span>
+                                    <span class="visually-hidden">{format!(" ({state})")}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            };
+            ("list", heading, body)
+        }
+        TaskCard::Failed { tool, message } => (
+            "failed",
+            format!("{} failed", tool.replace('_', " ")),
+            view! { <p>{message}</p> }.into_any(),
+        ),
+    };
+    let label = heading.clone();
+    view! {
+        <section class=format!("task-card task-card-{kind}") aria-label=label>
+            <h3>{heading}</h3>
+            {body}
+        </section>
+    }
+}
