@@ -352,9 +352,13 @@ pub fn ChatPage() -> impl IntoView {
     chat.refresh_conversations();
     Effect::new(move |_| chat.open(route_conversation.get()));
 
+    // The conversation's title as the sidebar knows it.
     let subtitle = move || match chat.thread.with(|t| t.conversation_id.clone()) {
-        Some(id) => format!("Conversation {}…", id.chars().take(8).collect::<String>()),
-        None => "Start a new conversation".to_string(),
+        Some(id) => chat.conversations.with(|list| match list {
+            ListState::Ready(list) => list.iter().find(|c| c.id == id).map(|c| c.title.clone()),
+            _ => None,
+        }),
+        None => Some("New conversation".to_string()),
     };
     view! {
         <Title text="Chat" />
@@ -364,7 +368,7 @@ pub fn ChatPage() -> impl IntoView {
                 <div class="chat-header">
                     <div>
                         <h1>"Chat"</h1>
-                        <p class="muted">{subtitle}</p>
+                        <p class="muted chat-title">{subtitle}</p>
                     </div>
                     <button type="button" class="button button-secondary" on:click=move |_| chat.start_new()>
                         "New chat"
