@@ -266,11 +266,15 @@ test.describe("short-lived access tokens", () => {
     // Several refresh periods with both tabs alive: one refresh per period in
     // either tab (the other adopts it); a concurrent reuse would revoke the session.
     const refreshes: number[] = [];
+    const spent: string[] = [];
     for (const p of [page, other]) {
+      p.on("request", (r) => r.url().endsWith("/api/v1/auth/refresh") && spent.push(r.postDataJSON()?.refresh_token));
       p.on("response", (r) => r.url().endsWith("/api/v1/auth/refresh") && refreshes.push(r.status()));
     }
     await expect.poll(() => refreshes.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
     expect(refreshes.every((s) => s === 200)).toBe(true);
+    // No refresh token is ever presented twice, by either tab.
+    expect(new Set(spent).size).toBe(spent.length);
     for (const p of [page, other]) {
       await p.reload();
       await expect(p.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();

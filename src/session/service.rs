@@ -21,7 +21,6 @@ pub const LOGIN_PATH: &str = "/api/v1/auth/login";
 pub const REFRESH_PATH: &str = "/api/v1/auth/refresh";
 pub const LOGOUT_PATH: &str = "/api/v1/auth/logout";
 pub const PROFILE_PATH: &str = "/api/v1/users/me/profile";
-const REFRESH_LOCK: &str = "toolboxai.session.refresh";
 
 /// What the UI needs to know about the session.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +40,14 @@ struct Inner {
     view: RwSignal<AuthView>,
     api: ApiClient,
     timer: RefCell<Option<Timeout>>,
-    refresh: RefCell<Option<SharedRefresh>>,
+    /// The refresh underway (with a number, so a finished one clears only itself).
+    refresh: RefCell<Option<(u64, SharedRefresh)>>,
+    refresh_count: std::cell::Cell<u64>,
+    /// Aborts the wait for a refresh token's lock.
+    lock_wait: RefCell<Option<web_sys::AbortController>>,
+    /// The lock of the refresh token this tab spent last, held so that no tab
+    /// that still has that token spends it again (see `dashboard_core::session`).
+    spent_token_lock: RefCell<Option<lock::HeldLock>>,
     listeners: RefCell<Vec<EventListener>>,
 }
 
@@ -68,6 +74,9 @@ impl Session {
                 api: api.clone(),
                 timer: RefCell::new(None),
                 refresh: RefCell::new(None),
+                refresh_count: std::cell::Cell::new(0),
+                lock_wait: RefCell::new(None),
+                spent_token_lock: RefCell::new(None),
                 listeners: RefCell::new(Vec::new()),
             }),
         };
@@ -176,6 +185,11 @@ impl Session {
                         refresh.await;
                     });
                 }
+                Effect::StopWaitingForLock => {
+                    if let Some(wait) = self.inner.lock_wait.borrow_mut().take() {
+                        wait.abort();
+                    }
+                }
                 Effect::ScheduleTimer { at_ms } => self.schedule(at_ms),
                 Effect::CancelTimer => {
                     self.inner.timer.borrow_mut().take();
@@ -196,6 +210,10 @@ impl Session {
                     });
                 }
             }
+        }
+        if matches!(self.inner.core.borrow().phase(), Phase::SignedOut(_)) {
+            // The chain is over: nobody can spend its tokens any more.
+            self.inner.spent_token_lock.borrow_mut().take();
         }
         let view = view_of(&self.inner.core.borrow());
         if self.inner.view.get_untracked() != view {
@@ -243,34 +261,58 @@ impl Session {
                 .inner
                 .refresh
                 .borrow()
-                .clone()
+                .as_ref()
+                .map(|(_, task)| task.clone())
                 .unwrap_or_else(|| future::ready(false).boxed_local().shared()),
-            RefreshTicket::Start => {
+            RefreshTicket::Start { lock_name } => {
+                let number = self.inner.refresh_count.get() + 1;
+                self.inner.refresh_count.set(number);
                 let weak = Rc::downgrade(&self.inner);
                 let task = async move {
-                    let result = lock::with_lock(REFRESH_LOCK, {
-                        let weak = weak.clone();
-                        move || refresh_under_lock(weak)
-                    })
-                    .await
-                    .unwrap_or(false);
+                    let result = refresh_with_lock(weak.clone(), lock_name).await;
                     if let Some(inner) = weak.upgrade() {
-                        inner.refresh.borrow_mut().take();
+                        let mut refresh = inner.refresh.borrow_mut();
+                        if refresh.as_ref().is_some_and(|(n, _)| *n == number) {
+                            refresh.take();
+                        }
                     }
                     result
                 }
                 .boxed_local()
                 .shared();
-                *self.inner.refresh.borrow_mut() = Some(task.clone());
+                *self.inner.refresh.borrow_mut() = Some((number, task.clone()));
                 task
             }
         }
     }
 }
 
-/// Inside the cross-tab lock: adopt another tab's fresh tokens, or refresh.
-/// The new tokens are stored before the lock is released.
-async fn refresh_under_lock(weak: Weak<Inner>) -> bool {
+/// Waits for the refresh token's cross-tab lock (or for the wait to be
+/// stopped because another tab's tokens arrived), then refreshes if still needed.
+async fn refresh_with_lock(weak: Weak<Inner>, lock_name: String) -> bool {
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return refresh_under_lock(weak, None).await;
+    };
+    if let Some(inner) = weak.upgrade() {
+        *inner.lock_wait.borrow_mut() = Some(controller.clone());
+    }
+    let acquired = lock::acquire(&lock_name, &controller.signal()).await;
+    if let Some(inner) = weak.upgrade() {
+        inner.lock_wait.borrow_mut().take();
+    }
+    let held = match acquired {
+        lock::Acquired::Held(held) => Some(held),
+        // The core decides: stopped on purpose → nothing to do; anything else
+        // (no Web Locks here) → refresh unlocked, the best this browser allows.
+        lock::Acquired::Aborted | lock::Acquired::Unsupported => None,
+    };
+    refresh_under_lock(weak, held).await
+}
+
+/// Holding the lock of the token to spend: adopt another tab's fresh tokens,
+/// or refresh. The new tokens are stored before the lock could be released,
+/// and after a rotation the lock stays held (the old token is spent for good).
+async fn refresh_under_lock(weak: Weak<Inner>, held: Option<lock::HeldLock>) -> bool {
     let Some(inner) = weak.upgrade() else {
         return false;
     };
@@ -310,6 +352,10 @@ async fn refresh_under_lock(weak: Weak<Inner>) -> bool {
         .borrow_mut()
         .refresh_finished(outcome, now());
     session.apply(effects);
+    if granted {
+        // Replacing the previous one releases it: that token's tabs have long moved on.
+        *session.inner.spent_token_lock.borrow_mut() = held;
+    }
     granted
 }
 

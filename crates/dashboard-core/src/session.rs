@@ -13,9 +13,14 @@
 //!   session as `Expired`; signing out ends it as `SignedOut`; a sign-out in
 //!   another tab as `OtherTab`.
 //!
-//! Refresh tokens rotate and reuse revokes the session, so tabs must not
-//! refresh concurrently: the glue runs refreshes under a cross-tab lock and asks
-//! [`SessionCore::lock_acquired`] whether another tab already did it.
+//! Refresh tokens rotate and reuse revokes the session, so no two tabs may
+//! spend the same refresh token. The glue spends one only while holding the
+//! cross-tab lock named after it ([`refresh_lock_name`]) and, after a
+//! successful rotation, keeps holding that lock: the token is spent for good,
+//! and a tab still waiting for it follows the new tokens through storage
+//! ([`SessionCore::storage_changed`] → [`Effect::StopWaitingForLock`]) instead.
+//! Storage alone cannot hand over: in Chromium another tab may still read the
+//! old value for a few milliseconds after the lock is released.
 
 use crate::auth::{Grant, User};
 use serde::{Deserialize, Serialize};
@@ -102,6 +107,9 @@ pub enum Effect {
     },
     /// Run the (single-flight, cross-tab locked) refresh.
     StartRefresh,
+    /// The refresh waiting for the cross-tab lock is no longer needed (another
+    /// tab's tokens were adopted, or the session ended): stop waiting.
+    StopWaitingForLock,
     /// Call [`SessionCore::timer_fired`] at this time; replaces any earlier timer.
     ScheduleTimer {
         at_ms: f64,
@@ -142,11 +150,40 @@ pub enum Recovery {
 }
 
 /// Whether the caller should start the refresh or join one in progress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshTicket {
-    Start,
+    /// Take the cross-tab lock of this name, then call [`SessionCore::lock_acquired`].
+    Start {
+        lock_name: String,
+    },
     Join,
     Impossible,
+}
+
+/// The cross-tab lock guarding one refresh token: every tab holding the same
+/// token asks for the same lock. A hash, not the token, goes into the name.
+pub fn refresh_lock_name(refresh_token: &str) -> String {
+    // FNV-1a, 64 bits: stable across tabs and builds, no dependency.
+    let hash = refresh_token
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    format!("toolboxai.session.refresh.{hash:016x}")
+}
+
+/// Where the refresh underway is.
+#[derive(Debug, Clone, PartialEq)]
+enum Refreshing {
+    Idle,
+    /// Waiting for the lock of this refresh token.
+    WaitingForLock {
+        refresh_token: String,
+    },
+    /// Holding the lock; the refresh endpoint was called with this token.
+    InFlight {
+        refresh_token: String,
+    },
 }
 
 /// Decision taken once the cross-tab refresh lock is held.
@@ -164,7 +201,7 @@ pub enum LockDecision {
 pub struct SessionCore {
     phase: Phase,
     session: Option<StoredSession>,
-    refreshing: bool,
+    refreshing: Refreshing,
     /// A restore tries the refresh token at most once.
     restore_refreshed: bool,
 }
@@ -175,7 +212,7 @@ impl SessionCore {
         let mut core = SessionCore {
             phase: Phase::SignedOut(None),
             session: None,
-            refreshing: false,
+            refreshing: Refreshing::Idle,
             restore_refreshed: false,
         };
         let Some(text) = stored else {
@@ -223,16 +260,16 @@ impl SessionCore {
     }
 
     pub fn is_refreshing(&self) -> bool {
-        self.refreshing
+        self.refreshing != Refreshing::Idle
     }
 
     /// A successful sign-in (login or registration answer plus the user).
     pub fn signed_in(&mut self, grant: Grant, user: User, _now_ms: f64) -> Vec<Effect> {
         let session = StoredSession::from_grant(grant, user);
         self.phase = Phase::SignedIn;
-        self.refreshing = false;
+        let mut effects = self.stop_waiting_for_lock();
         self.restore_refreshed = false;
-        let effects = vec![Effect::Persist(session.to_json()), self.timer_for(&session)];
+        effects.extend([Effect::Persist(session.to_json()), self.timer_for(&session)]);
         self.session = Some(session);
         effects
     }
@@ -273,7 +310,7 @@ impl SessionCore {
 
     /// The scheduled timer went off (or the tab became visible again).
     pub fn timer_fired(&mut self, now_ms: f64) -> Vec<Effect> {
-        if self.phase != Phase::SignedIn || self.refreshing {
+        if self.phase != Phase::SignedIn || self.is_refreshing() {
             return Vec::new();
         }
         let Some(session) = &self.session else {
@@ -298,18 +335,18 @@ impl SessionCore {
 
     /// Single-flight: the first caller starts the refresh, later ones join it.
     pub fn request_refresh(&mut self) -> RefreshTicket {
-        let has_refresh_token = self
-            .session
-            .as_ref()
-            .is_some_and(|s| s.refresh_token.is_some());
-        if matches!(self.phase, Phase::SignedOut(_)) || !has_refresh_token {
+        let refresh_token = self.session.as_ref().and_then(|s| s.refresh_token.clone());
+        let Some(refresh_token) =
+            refresh_token.filter(|_| !matches!(self.phase, Phase::SignedOut(_)))
+        else {
             return RefreshTicket::Impossible;
-        }
-        if self.refreshing {
+        };
+        if self.is_refreshing() {
             return RefreshTicket::Join;
         }
-        self.refreshing = true;
-        RefreshTicket::Start
+        let lock_name = refresh_lock_name(&refresh_token);
+        self.refreshing = Refreshing::WaitingForLock { refresh_token };
+        RefreshTicket::Start { lock_name }
     }
 
     /// The cross-tab lock is held; `stored` is what storage holds now.
@@ -318,14 +355,23 @@ impl SessionCore {
         stored: Option<&str>,
         _now_ms: f64,
     ) -> (LockDecision, Vec<Effect>) {
+        let waiting_for = match std::mem::replace(&mut self.refreshing, Refreshing::Idle) {
+            Refreshing::WaitingForLock { refresh_token } => refresh_token,
+            // Not waiting any more (adopted or ended meanwhile): nothing to do.
+            _ if self.access_token().is_some() => return (LockDecision::Adopted, Vec::new()),
+            _ => return (LockDecision::Abandon, Vec::new()),
+        };
         let Some(ours) = self
             .session
             .clone()
             .filter(|_| !matches!(self.phase, Phase::SignedOut(_)))
         else {
-            self.refreshing = false;
             return (LockDecision::Abandon, Vec::new());
         };
+        if ours.refresh_token.as_deref() != Some(waiting_for.as_str()) {
+            // Our tokens changed while we waited: whoever changed them refreshed.
+            return (LockDecision::Adopted, Vec::new());
+        }
         match stored.map(StoredSession::parse) {
             // Signed out elsewhere meanwhile.
             None => {
@@ -335,30 +381,41 @@ impl SessionCore {
             Some(Some(theirs))
                 if theirs.access_token != ours.access_token && theirs.user.id == ours.user.id =>
             {
-                self.refreshing = false;
                 self.phase = Phase::SignedIn;
                 let effects = vec![self.timer_for(&theirs)];
                 self.session = Some(theirs);
                 (LockDecision::Adopted, effects)
             }
-            _ => match ours.refresh_token {
-                Some(refresh_token) => (LockDecision::Refresh { refresh_token }, Vec::new()),
-                None => {
-                    self.refreshing = false;
-                    (LockDecision::Abandon, Vec::new())
-                }
-            },
+            _ => {
+                self.refreshing = Refreshing::InFlight {
+                    refresh_token: waiting_for.clone(),
+                };
+                (
+                    LockDecision::Refresh {
+                        refresh_token: waiting_for,
+                    },
+                    Vec::new(),
+                )
+            }
         }
     }
 
     pub fn refresh_finished(&mut self, outcome: RefreshOutcome, now_ms: f64) -> Vec<Effect> {
-        self.refreshing = false;
+        let spent = match std::mem::replace(&mut self.refreshing, Refreshing::Idle) {
+            Refreshing::InFlight { refresh_token } => Some(refresh_token),
+            _ => None,
+        };
         if matches!(self.phase, Phase::SignedOut(_)) {
             return Vec::new();
         }
         let Some(session) = self.session.as_mut() else {
             return Vec::new();
         };
+        if spent.is_some() && session.refresh_token != spent {
+            // Another tab signed in meanwhile and we follow it: its session wins.
+            let session = session.clone();
+            return vec![self.timer_for(&session)];
+        }
         match outcome {
             RefreshOutcome::Granted(grant) => {
                 session.access_token = grant.access_token;
@@ -405,7 +462,7 @@ impl SessionCore {
         if session.access_token != rejected_token {
             return (Recovery::RetryNow, Vec::new());
         }
-        if self.refreshing || session.refresh_token.is_some() {
+        if self.is_refreshing() || session.refresh_token.is_some() {
             return (Recovery::Refresh, Vec::new());
         }
         (Recovery::GiveUp, self.end(EndReason::Expired))
@@ -432,7 +489,8 @@ impl SessionCore {
                     return Vec::new();
                 }
                 self.phase = Phase::SignedIn;
-                let effects = vec![self.timer_for(&theirs)];
+                let mut effects = self.stop_waiting_for_lock();
+                effects.push(self.timer_for(&theirs));
                 self.session = Some(theirs);
                 effects
             }
@@ -450,7 +508,7 @@ impl SessionCore {
         }
         self.phase = Phase::SignedOut(Some(EndReason::SignedOut));
         self.session = None;
-        self.refreshing = false;
+        effects.extend(self.stop_waiting_for_lock());
         effects.extend([
             Effect::ClearSession,
             Effect::ClearUserData,
@@ -468,8 +526,20 @@ impl SessionCore {
     fn end_without_clearing(&mut self, reason: EndReason) -> Vec<Effect> {
         self.phase = Phase::SignedOut(Some(reason));
         self.session = None;
-        self.refreshing = false;
-        vec![Effect::CancelTimer]
+        let mut effects = self.stop_waiting_for_lock();
+        effects.push(Effect::CancelTimer);
+        effects
+    }
+
+    /// A refresh still waiting for its lock is dropped; one in flight finishes
+    /// (its token is spent) and [`SessionCore::refresh_finished`] sorts it out.
+    fn stop_waiting_for_lock(&mut self) -> Vec<Effect> {
+        if matches!(self.refreshing, Refreshing::WaitingForLock { .. }) {
+            self.refreshing = Refreshing::Idle;
+            vec![Effect::StopWaitingForLock]
+        } else {
+            Vec::new()
+        }
     }
 
     fn timer_for(&self, session: &StoredSession) -> Effect {
@@ -517,6 +587,21 @@ mod tests {
         let (mut core, _) = SessionCore::start(None, now);
         core.signed_in(grant("a1", refresh, now, 30.0 * MIN), user("1"), now);
         core
+    }
+
+    /// Signed in at 0, lock held, refresh endpoint called.
+    fn in_flight(refresh: Option<&str>) -> SessionCore {
+        let mut core = signed_in(0.0, refresh);
+        core.request_refresh();
+        let ours = core.session().unwrap().to_json();
+        core.lock_acquired(Some(&ours), MIN);
+        core
+    }
+
+    fn start(refresh_token: &str) -> RefreshTicket {
+        RefreshTicket::Start {
+            lock_name: refresh_lock_name(refresh_token),
+        }
     }
 
     #[test]
@@ -572,7 +657,7 @@ mod tests {
             core.profile_loaded(ProfileOutcome::Rejected, MIN),
             vec![Effect::StartRefresh]
         );
-        assert_eq!(core.request_refresh(), RefreshTicket::Start);
+        assert_eq!(core.request_refresh(), start("r1"));
         let effects = core.refresh_finished(
             RefreshOutcome::Granted(grant("a2", Some("r2"), MIN, 30.0 * MIN)),
             MIN,
@@ -636,7 +721,7 @@ mod tests {
             vec![Effect::ScheduleTimer { at_ms: 24.0 * MIN }]
         );
         assert_eq!(core.timer_fired(24.0 * MIN), vec![Effect::StartRefresh]);
-        assert_eq!(core.request_refresh(), RefreshTicket::Start);
+        assert_eq!(core.request_refresh(), start("r1"));
         // While in flight the timer does nothing.
         assert!(core.timer_fired(25.0 * MIN).is_empty());
         let effects = core.refresh_finished(
@@ -660,24 +745,29 @@ mod tests {
     #[test]
     fn refresh_is_single_flight() {
         let mut core = signed_in(0.0, Some("r1"));
-        assert_eq!(core.request_refresh(), RefreshTicket::Start);
+        assert_eq!(core.request_refresh(), start("r1"));
         assert_eq!(core.request_refresh(), RefreshTicket::Join);
+        assert_eq!(core.request_refresh(), RefreshTicket::Join);
+        let ours = core.session().unwrap().to_json();
+        core.lock_acquired(Some(&ours), 0.0);
         assert_eq!(core.request_refresh(), RefreshTicket::Join);
         core.refresh_finished(
             RefreshOutcome::Granted(grant("a2", Some("r2"), 0.0, MIN)),
             0.0,
         );
-        assert_eq!(core.request_refresh(), RefreshTicket::Start);
+        assert_eq!(core.request_refresh(), start("r2"));
     }
 
     #[test]
     fn a_401_refreshes_once_and_retries() {
         let mut core = signed_in(0.0, Some("r1"));
         assert_eq!(core.on_unauthorized("a1", MIN).0, Recovery::Refresh);
-        assert_eq!(core.request_refresh(), RefreshTicket::Start);
+        assert_eq!(core.request_refresh(), start("r1"));
         // A second request failing meanwhile joins the same refresh.
         assert_eq!(core.on_unauthorized("a1", MIN).0, Recovery::Refresh);
         assert_eq!(core.request_refresh(), RefreshTicket::Join);
+        let ours = core.session().unwrap().to_json();
+        core.lock_acquired(Some(&ours), MIN);
         core.refresh_finished(
             RefreshOutcome::Granted(grant("a2", Some("r2"), MIN, 30.0 * MIN)),
             MIN,
@@ -688,8 +778,7 @@ mod tests {
 
     #[test]
     fn a_rejected_refresh_ends_the_session_as_expired() {
-        let mut core = signed_in(0.0, Some("r1"));
-        core.request_refresh();
+        let mut core = in_flight(Some("r1"));
         let effects = core.refresh_finished(RefreshOutcome::Rejected, MIN);
         assert_eq!(effects, vec![Effect::ClearSession, Effect::CancelTimer]);
         assert_eq!(core.phase(), &Phase::SignedOut(Some(EndReason::Expired)));
@@ -698,8 +787,7 @@ mod tests {
 
     #[test]
     fn an_unreachable_refresh_is_retried_later_without_signing_out() {
-        let mut core = signed_in(0.0, Some("r1"));
-        core.request_refresh();
+        let mut core = in_flight(Some("r1"));
         let effects = core.refresh_finished(RefreshOutcome::Unavailable, 24.0 * MIN);
         assert_eq!(
             effects,
@@ -734,7 +822,7 @@ mod tests {
     #[test]
     fn another_tab_that_already_refreshed_is_adopted_under_the_lock() {
         let mut core = signed_in(0.0, Some("r1"));
-        assert_eq!(core.request_refresh(), RefreshTicket::Start);
+        assert_eq!(core.request_refresh(), start("r1"));
         let theirs = stored("a2", Some("r2"), 24.0 * MIN, 30.0 * MIN);
         let (decision, effects) = core.lock_acquired(Some(&theirs), 24.0 * MIN);
         assert_eq!(decision, LockDecision::Adopted);
@@ -754,6 +842,91 @@ mod tests {
             LockDecision::Refresh {
                 refresh_token: "r1".into()
             }
+        );
+    }
+
+    #[test]
+    fn each_refresh_token_has_its_own_lock_which_does_not_reveal_it() {
+        let a = refresh_lock_name("r1-secret");
+        assert_eq!(
+            a,
+            refresh_lock_name("r1-secret"),
+            "every tab computes the same name"
+        );
+        assert_ne!(a, refresh_lock_name("r2-secret"));
+        assert!(!a.contains("secret"));
+        assert!(a.starts_with("toolboxai.session.refresh."));
+    }
+
+    #[test]
+    fn a_tab_waiting_for_the_lock_follows_the_tab_that_refreshed() {
+        // Both tabs hold r1 and want to refresh; the other one got the lock.
+        let mut core = signed_in(0.0, Some("r1"));
+        assert_eq!(core.request_refresh(), start("r1"));
+        // Its new tokens arrive through storage: stop waiting, do not spend r1.
+        let theirs = stored("a2", Some("r2"), 24.0 * MIN, 30.0 * MIN);
+        let effects = core.storage_changed(Some(&theirs), 24.0 * MIN);
+        assert_eq!(
+            effects,
+            vec![
+                Effect::StopWaitingForLock,
+                Effect::ScheduleTimer { at_ms: 48.0 * MIN }
+            ]
+        );
+        assert!(!core.is_refreshing());
+        // A grant of the old lock racing the abort spends nothing.
+        assert_eq!(
+            core.lock_acquired(Some(&theirs), 24.0 * MIN).0,
+            LockDecision::Adopted
+        );
+        // The next refresh is of the new token, under the new token's lock.
+        assert_eq!(core.request_refresh(), start("r2"));
+    }
+
+    #[test]
+    fn tokens_changed_while_waiting_are_not_refreshed_even_if_storage_looks_old() {
+        // Chromium may show the old value in storage just after the lock is
+        // released; what matters is that our own tokens moved on.
+        let mut core = signed_in(0.0, Some("r1"));
+        let old = core.session().unwrap().to_json();
+        core.request_refresh();
+        core.signed_in(grant("a3", Some("r3"), MIN, 30.0 * MIN), user("1"), MIN);
+        assert!(!core.is_refreshing());
+        let (decision, _) = core.lock_acquired(Some(&old), MIN);
+        assert_eq!(decision, LockDecision::Adopted);
+        assert_eq!(core.access_token(), Some("a3"));
+    }
+
+    #[test]
+    fn a_refresh_in_flight_when_another_tab_signs_in_does_not_overwrite_it() {
+        let mut core = in_flight(Some("r1"));
+        let theirs = stored("b1", Some("rb"), MIN, 30.0 * MIN);
+        // In flight: the token is being spent, there is no wait to stop.
+        assert_eq!(
+            core.storage_changed(Some(&theirs), MIN),
+            vec![Effect::ScheduleTimer { at_ms: 25.0 * MIN }]
+        );
+        let effects = core.refresh_finished(
+            RefreshOutcome::Granted(grant("a2", Some("r2"), MIN, 30.0 * MIN)),
+            MIN,
+        );
+        assert_eq!(effects, vec![Effect::ScheduleTimer { at_ms: 25.0 * MIN }]);
+        assert_eq!(core.access_token(), Some("b1"));
+    }
+
+    #[test]
+    fn ending_the_session_while_waiting_for_the_lock_stops_the_wait() {
+        let mut core = signed_in(0.0, Some("r1"));
+        core.request_refresh();
+        let effects = core.sign_out();
+        assert!(effects.contains(&Effect::StopWaitingForLock));
+        assert_eq!(core.lock_acquired(None, MIN).0, LockDecision::Abandon);
+
+        let mut core = signed_in(0.0, Some("r1"));
+        core.request_refresh();
+        assert_eq!(
+            core.storage_changed(None, MIN),
+            vec![Effect::StopWaitingForLock, Effect::CancelTimer]
         );
     }
 
