@@ -80,7 +80,7 @@ wait_for "http://127.0.0.1:$PUSHER_PORT/up/$PUSHER_APP_ID" 30 sockudo "${pids[-1
 
 say "starting the reference backend on 127.0.0.1:$DASHBOARD_PORT"
 DIST_DIR="$REPO_ROOT/dist" VERCEL_JSON="$REPO_ROOT/vercel.json" APP_CONFIG="$DATA_DIR/app-config.json" \
-PUSHER_URL="http://127.0.0.1:$PUSHER_PORT" \
+PUSHER_URL="http://127.0.0.1:$PUSHER_PORT" CSP_EXTRA_CONNECT_SRC="ws://127.0.0.1:$PUSHER_PORT" \
   "$REPO_ROOT/target/debug/reference-backend" &
 pids+=($!)
 wait_for "http://127.0.0.1:$DASHBOARD_PORT/api/v1/health/live" 60 "reference backend" "${pids[-1]}"

@@ -153,7 +153,10 @@ export class LocalStack {
       ACCESS_TOKEN_TTL_SECS: String(this.options.accessTokenTtlSecs ?? 1800),
       METRICS_INTERVAL_SECS: String(this.options.metricsIntervalSecs ?? 5),
       RUST_LOG: process.env.E2E_BACKEND_LOG ?? "info",
-      ...(this.options.withoutPusher ? {} : { PUSHER_URL: `http://127.0.0.1:${this.pusherPort}` }),
+      // The local sockudo is no production host: the served CSP gains it (and nothing else).
+      ...(this.options.withoutPusher
+        ? {}
+        : { PUSHER_URL: `http://127.0.0.1:${this.pusherPort}`, CSP_EXTRA_CONNECT_SRC: `ws://127.0.0.1:${this.pusherPort}` }),
       ...(this.options.backendEnv ?? {}),
     };
     const proc = spawn(BACKEND_BIN, [], { env, stdio: ["ignore", "pipe", "pipe"] });

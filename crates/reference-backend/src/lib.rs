@@ -152,11 +152,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                 "{} has no index.html; build the dashboard first",
                 dist.display()
             );
-            Some(Arc::new(Site::load(
-                dist,
-                &settings.vercel_json,
-                settings.app_config.clone(),
-            )?))
+            let mut site = Site::load(dist, &settings.vercel_json, settings.app_config.clone())?;
+            site.extra_connect_src = settings.csp_extra_connect_src.clone();
+            Some(Arc::new(site))
         }
         None => None,
     };

@@ -32,6 +32,11 @@ pub struct Settings {
     #[arg(long, env = "APP_CONFIG")]
     pub app_config: Option<PathBuf>,
 
+    /// Sources added to vercel.json's CSP `connect-src` when serving locally
+    /// (the local Pusher server, e.g. `ws://127.0.0.1:6001`, is no production host).
+    #[arg(long, env = "CSP_EXTRA_CONNECT_SRC")]
+    pub csp_extra_connect_src: Option<String>,
+
     /// SQLite database and other state.
     #[arg(long, env = "DATA_DIR", default_value = ".data")]
     pub data_dir: PathBuf,

@@ -3,6 +3,7 @@
 //! origin (the production API host written in vercel.json) are answered by the
 //! reference API in-process.
 
+pub mod csp;
 pub mod pattern;
 pub mod routes;
 pub mod site;
@@ -47,7 +48,12 @@ pub async fn handle(State(state): State<SiteState>, request: Request) -> Respons
     };
 
     let headers = response.headers_mut();
-    for (key, value) in routed.headers {
+    for (key, mut value) in routed.headers {
+        if let Some(extra) = &state.site.extra_connect_src {
+            if key.eq_ignore_ascii_case("content-security-policy") {
+                value = csp::extend_connect_src(&value, extra);
+            }
+        }
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(key), HeaderValue::try_from(value)) {
             headers.insert(name, value);
         }

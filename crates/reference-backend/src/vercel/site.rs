@@ -13,6 +13,8 @@ pub struct Site {
     clean_urls: bool,
     /// Served in place of `dist/app-config.json` (a per-environment file).
     app_config: Option<PathBuf>,
+    /// Sources added to the CSP's `connect-src` (the local Pusher server; see `csp`).
+    pub extra_connect_src: Option<String>,
 }
 
 enum Compiled {
@@ -77,6 +79,7 @@ impl Site {
             routes,
             clean_urls: config.clean_urls.unwrap_or(false),
             app_config,
+            extra_connect_src: None,
         })
     }
 
