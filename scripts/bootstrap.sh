@@ -24,8 +24,8 @@ step=0
 next() { step=$((step + 1)); say "[$step/$TOTAL] $*"; }
 
 # ---------------------------------------------------------------------------
-next "system packages: chromium, chromium-driver, protobuf-compiler, brotli (≈1 min when missing)"
-apt_pkgs=(chromium chromium-driver protobuf-compiler brotli)
+next "system packages: chromium, chromium-driver, protobuf-compiler, brotli, curl (≈1 min when missing)"
+apt_pkgs=(chromium chromium-driver protobuf-compiler brotli curl)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,33 +1,42 @@
-// Validates vercel.json with Vercel's own @vercel/routing-utils (schemas and
-// the route conversion the platform performs), then checks that the reference
-// server's reading of the file (`reference-backend --print-routes`) produces
-// exactly the same low-level routes, so local tests exercise what Vercel runs.
-import { createRequire } from "node:module";
+// The test suite's check of vercel.json: Vercel's own schemas and route
+// conversion (@vercel/routing-utils), our deployment policy on the result
+// (tools/vercel-rules.mjs), and the reference server's reading of the file
+// (`reference-backend --print-routes`), which must be identical, so the local
+// tests exercise what Vercel runs.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { deepStrictEqual } from "node:assert";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadVercelJson, policyErrors, schemaErrors, transformedRoutes } from "./vercel-rules.mjs";
 
-const require = createRequire(import.meta.url);
-const { getTransformedRoutes } = require("@vercel/routing-utils");
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const config = JSON.parse(readFileSync(join(root, "vercel.json"), "utf8"));
-
-const { routes, error } = getTransformedRoutes(config);
-if (error) {
-  console.error(`vercel.json is rejected by @vercel/routing-utils: ${error.message ?? JSON.stringify(error)}`);
+const file = join(root, "vercel.json");
+const fail = (lines) => {
+  console.error(`vercel.json is not ready to deploy:\n  - ${lines.join("\n  - ")}`);
   process.exit(1);
+};
+
+const config = loadVercelJson(file);
+const schema = schemaErrors(config);
+if (schema.length) fail(schema);
+let routes;
+try {
+  routes = transformedRoutes(config);
+} catch (e) {
+  fail([e.message]);
 }
+const policy = policyErrors(config, routes, {
+  dist: join(root, "dist"),
+  appConfig: loadVercelJson(join(root, "public", "app-config.json")),
+});
+if (policy.length) fail(policy);
+
 const ours = JSON.parse(
-  execFileSync(join(root, "target", "debug", "reference-backend"), ["--print-routes", "--vercel-json", join(root, "vercel.json")], {
-    encoding: "utf8",
-  }),
+  execFileSync(join(root, "target", "debug", "reference-backend"), ["--print-routes", "--vercel-json", file], { encoding: "utf8" }),
 );
 try {
   deepStrictEqual(ours, routes);
 } catch (e) {
-  console.error("The reference server reads vercel.json differently from Vercel:\n" + e.message);
-  process.exit(1);
+  fail(["the reference server reads it differently from Vercel:\n" + e.message]);
 }
-console.log(`vercel.json OK: ${routes.length} routes, identical in the reference server`);
+console.log(`vercel.json OK: valid for @vercel/routing-utils, meets the deployment policy, ${routes.length} routes identical in the reference server`);
