@@ -18,3 +18,4 @@ export const credentials = {
 
 /** Against a deployed URL, tests that sign in need credentials from the environment. */
 export const haveDeployedCredentials = Boolean(process.env.E2E_ADMIN_USER && process.env.E2E_ADMIN_PASSWORD);
+export const haveDeployedUser = Boolean(process.env.E2E_USER && process.env.E2E_USER_PASSWORD);
