@@ -146,6 +146,8 @@ fn ValueTable(
     fmt: fn(f64) -> String,
 ) -> impl IntoView {
     let names: Vec<&'static str> = columns.iter().map(|(n, _)| *n).collect();
+    // Keyed by time: a new reading adds one row, an expired one removes one;
+    // the other rows are left alone.
     let rows = move || {
         let all: Vec<Series> = columns.iter().map(|(_, s)| s.get()).collect();
         let len = all.first().map_or(0, Vec::len);
@@ -153,18 +155,19 @@ fn ValueTable(
             .rev()
             .filter_map(|i| {
                 let t = all[0][i].0;
-                let values: Vec<Option<f64>> = all.iter().map(|s| s.get(i).and_then(|p| p.1)).collect();
+                let values: Vec<Option<f64>> =
+                    all.iter().map(|s| s.get(i).and_then(|p| p.1)).collect();
                 values.iter().any(Option::is_some).then_some((t, values))
             })
-            .map(|(t, values)| {
-                view! {
-                    <tr>
-                        <td>{clock(t)}</td>
-                        {values.into_iter().map(|v| view! { <td>{v.map(fmt).unwrap_or_else(|| format::MISSING.into())}</td> }).collect_view()}
-                    </tr>
-                }
-            })
-            .collect_view()
+            .collect::<Vec<_>>()
+    };
+    let row = move |(t, values): (f64, Vec<Option<f64>>)| {
+        view! {
+            <tr>
+                <td>{clock(t)}</td>
+                {values.into_iter().map(|v| view! { <td>{v.map(fmt).unwrap_or_else(|| format::MISSING.into())}</td> }).collect_view()}
+            </tr>
+        }
     };
     view! {
         <table class="data-table">
@@ -175,7 +178,9 @@ fn ValueTable(
                     {names.into_iter().map(|n| view! { <th scope="col">{n}</th> }).collect_view()}
                 </tr>
             </thead>
-            <tbody>{rows}</tbody>
+            <tbody>
+                <For each=rows key=|(t, _)| t.to_bits() children=row />
+            </tbody>
         </table>
     }
 }
