@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite. Installs what is missing first, then:
 # formatting, clippy (native and wasm32), native tests, browser unit tests
-# (wasm-bindgen-test in headless Chromium), vercel.json validation, the
-# release build, and Playwright E2E against a local stack it starts itself.
+# (wasm-bindgen-test in headless Chromium), the deployment policy tests, the
+# release build, vercel.json validation and a deploy dry run, the size budget,
+# Playwright E2E against local stacks it starts itself, and the @smoke set in
+# deployed-URL mode against a local stack.
 # Reports: e2e/playwright-report/ (HTML) and e2e/test-results/ (traces of failures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,23 +39,45 @@ CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
   cargo test -p dashboard --target wasm32-unknown-unknown 2>&1 | tee "$wasm_log"
 record "browser unit tests: $(grep -E '^test result:' "$wasm_log" | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')"
 
-step "vercel.json: Vercel's own routing-utils vs the reference server's reading of it"
-cargo build -q -p reference-backend
-node tools/check-vercel-json.mjs
-record "vercel.json: valid, routes identical to @vercel/routing-utils"
+step "deployment rules: the policy checker's own tests"
+node --test tools/vercel-rules.test.mjs
+record "deployment policy tests: ok"
 
 step "release build (trunk build --release)"
 trunk build --release
+cargo build -q -p reference-backend
 record "release build: ok ($(du -b dist/*_bg.wasm | cut -f1) bytes of wasm)"
 
+step "vercel.json: Vercel's routing-utils (schemas, routes), the deployment policy, the reference server's reading"
+node tools/check-vercel-json.mjs
+step "deploy flow, dry run: the Build Output Vercel would receive"
+SKIP_BUILD=1 PUSHER_KEY=dry-run-key PUSHER_CLUSTER=us2 scripts/deploy.sh --dry-run
+record "vercel.json + deploy dry run: ok"
+
+failed=0
+run_gate() { # NAME COMMAND...: run, record, remember a failure, go on
+  local name="$1"
+  shift
+  if "$@"; then
+    record "$name: ok"
+  else
+    record "$name: FAILED"
+    failed=1
+  fi
+}
+
+step "size budget (bytes per route on a first visit, e2e/perf/budget.json)"
+mkdir -p reports/tmp
+run_gate "size budget" bash -c 'cd e2e && PERF_REPORT="$PWD/../reports/tmp/budget.md" npx playwright test \
+  --config playwright.perf.config.ts performance --grep budget --output test-results-budget --reporter=list'
+
 step "end-to-end tests (Playwright + Chromium against a local stack)"
-set +e
-(cd e2e && npx playwright test)
-e2e_status=$?
-set -e
-[ $e2e_status -eq 0 ] && record "e2e: ok" || record "e2e: FAILED (report: e2e/playwright-report/index.html)"
+run_gate "e2e (report: e2e/playwright-report/index.html)" bash -c 'cd e2e && npx playwright test'
+
+step "@smoke set in deployed-URL mode, against a local stack as the stand-in deployment"
+run_gate "@smoke via BASE_URL" scripts/smoke-local.sh
 
 echo
 say "summary"
 printf '  %s\n' "${summary[@]}"
-exit $e2e_status
+exit $failed
