@@ -40,17 +40,22 @@ pub fn ThreadView() -> impl IntoView {
             return shape;
         }
         let sent_now = previous.is_some_and(|p| p.2 != shape.2);
-        if previous.is_none() || sent_now || following.get_value() {
+        let grew = previous.is_some_and(|p| p.0 < shape.0);
+        if previous.is_none() || sent_now {
             following.set_value(true);
             set_unseen.set(false);
-            request_animation_frame(move || {
+        }
+        // Decide in the frame: its scroll events (a reader scrolling up right
+        // now) are dispatched before animation-frame callbacks run.
+        request_animation_frame(move || {
+            if following.try_get_value() == Some(true) {
                 if let Some(log) = log_ref.get_untracked() {
                     scroll_to_bottom(&log);
                 }
-            });
-        } else if previous.is_some_and(|p| p.0 < shape.0) {
-            set_unseen.set(true);
-        }
+            } else if grew {
+                set_unseen.try_set(true);
+            }
+        });
         shape
     });
     // A freshly loaded history starts at its end.
