@@ -272,6 +272,7 @@ test(`${EVENTS} Pusher events through the client`, async ({ browser, request }) 
   const task = await created.json();
   const panel = page.getByRole("complementary", { name: "Your tasks" });
   await expect(panel.getByRole("checkbox", { name: "perf start" })).toBeVisible();
+  await expect(panel).toContainText("Updating live.");
 
   await page.evaluate(() => {
     const w = window as unknown as { __done?: number };

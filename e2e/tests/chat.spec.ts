@@ -269,6 +269,8 @@ test("two tabs see the same task change within a second", async ({ page, request
   const other = await secondTab(page, "/chat");
   await expect(other.getByTestId("realtime-indicator")).toContainText("Live");
   await expect(taskPanel(other).getByText("No tasks yet")).toBeVisible();
+  // Both panels are subscribed (the server confirmed the channel), not just connected.
+  for (const p of [page, other]) await expect(taskPanel(p)).toContainText("Updating live.");
 
   // No polling can explain it: the panel polls every 10 s at best.
   await say(page, "add a task to buy bread");

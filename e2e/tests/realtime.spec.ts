@@ -9,6 +9,8 @@ import { LocalStack } from "../support/stack";
 test.beforeEach(() => localOnly());
 
 const indicator = (page: Page) => page.getByTestId("realtime-indicator");
+/** The alerts card says when the admin channel is confirmed: from then on, alerts arrive. */
+const alertsStatus = (page: Page) => page.getByRole("article").filter({ hasText: "Recent alerts" }).getByRole("status");
 
 async function triggerAlert(page: Page, request: APIRequestContext, base: string, message: string) {
   const token = (await storedSession(page))!.access_token;
@@ -22,7 +24,8 @@ async function triggerAlert(page: Page, request: APIRequestContext, base: string
 test("a server-triggered alert shows within a second, as a toast and in the alert list", async ({ page, request, baseURL }) => {
   await signIn(page, credentials.admin);
   await expect(indicator(page)).toContainText("Live");
-  await expect(indicator(page)).toHaveAttribute("title", /socket \d+\.\d+/);
+  await expect(indicator(page)).toHaveAttribute("title", /socket \d+\.\d+; \d+ channels/);
+  await expect(alertsStatus(page)).toHaveText("Listening for alerts.");
   const sent = Date.now();
   await triggerAlert(page, request, baseURL!, "CPU usage critical: 97.5%");
   const toast = page.getByRole("alert").filter({ hasText: "CPU usage critical: 97.5%" });
@@ -99,7 +102,8 @@ test.describe("when the Pusher server dies", () => {
     const restarted = Date.now();
     await expect(indicator(page)).toContainText("Live", { timeout: 2_000 });
     expect(await indicator(page).getAttribute("title")).not.toBe(firstSocket);
-    // Resubscribed: a new event arrives.
+    // Resubscribed: the channel is confirmed again, and a new event arrives.
+    await expect(alertsStatus(page)).toHaveText("Listening for alerts.");
     await triggerAlert(page, request, stack.url, "Memory usage critical: 93.0%");
     await expect(page.getByRole("alert").filter({ hasText: "Memory usage critical: 93.0%" })).toBeVisible({ timeout: 1_000 });
     expect(Date.now() - restarted).toBeLessThan(3_500);
@@ -122,6 +126,9 @@ test.describe("without Pusher settings", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
     await expect(page.locator("article#cpu .metric-value")).toHaveText(/%/);
     await expect(indicator(page)).toHaveCount(0);
+    await expect(alertsStatus(page)).toHaveText("Live alerts are off in this environment.");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Chat" }).click();
+    await expect(page.getByRole("complementary", { name: "Your tasks" })).toContainText("Checked every 10 s.");
     expect(sockets).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });

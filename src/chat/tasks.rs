@@ -171,9 +171,13 @@ pub fn TaskPanel() -> impl IntoView {
     };
     let filter = RwSignal::new(Filter::All);
 
+    let own_channel = format!("private-user-{}", chat.user_id.get_value());
     let realtime_status = use_realtime().map(|rt| rt.status());
+    // Live only once the server confirmed our channel (a refused one means polling).
     let live = Memo::new(move |_| {
-        realtime_status.is_some_and(|s| s.with(|s| s.state == State::Connected))
+        realtime_status.is_some_and(|s| {
+            s.with(|s| s.state == State::Connected && s.is_subscribed(&own_channel))
+        })
     });
     let interval = Signal::derive(move || Some(if live.get() { SAFETY_POLL_MS } else { POLL_MS }));
     let poll = use_poller(interval, move || feed.load());
@@ -240,6 +244,7 @@ pub fn TaskPanel() -> impl IntoView {
                 .into_any(),
                 LoadState::Ready => view! {
                     <p class="muted task-counts">{counts}</p>
+                    <p class="muted task-freshness" role="status">{move || freshness(live.get(), realtime_status.is_some())}</p>
                     <Show
                         when=move || visible.with(|v| !v.is_empty())
                         fallback=move || view! {
@@ -263,6 +268,16 @@ pub fn TaskPanel() -> impl IntoView {
                 <p class="task-error" role="alert">{message}</p>
             })}
         </aside>
+    }
+}
+
+/// How current the list is, in words.
+fn freshness(live: bool, realtime_configured: bool) -> String {
+    let every = format!("Checked every {} s", POLL_MS / 1000.0);
+    match (live, realtime_configured) {
+        (true, _) => "Updating live.".into(),
+        (false, true) => format!("{every} until live updates connect."),
+        (false, false) => format!("{every}."),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::use_feed;
 use crate::poll::PollControl;
-use crate::realtime::AlertLog;
+use crate::realtime::{use_realtime, AlertLog, ADMIN_CHANNEL};
 use dashboard_core::format;
 use dashboard_core::infra::{InfraReport, Limits, Summary, Thresholds};
 use dashboard_core::live::{level, score_tier, Level, ScoreTier};
@@ -405,9 +405,17 @@ fn SummaryTable(summary: Summary) -> impl IntoView {
 pub fn AlertsCard(now: RwSignal<f64>) -> impl IntoView {
     let log = use_context::<AlertLog>();
     let entries = move || log.map(|l| l.0.get()).unwrap_or_default();
+    // Whether alerts can arrive at all: the admin channel must be confirmed.
+    let status = use_realtime().map(|rt| rt.status());
+    let listening = move || match status {
+        None => "Live alerts are off in this environment.",
+        Some(s) if s.with(|s| s.is_subscribed(ADMIN_CHANNEL)) => "Listening for alerts.",
+        Some(_) => "Not receiving alerts until live updates reconnect.",
+    };
     view! {
         <article class="card alerts-card" aria-labelledby="alerts-heading">
             <h2 id="alerts-heading">"Recent alerts"</h2>
+            <p class="muted alerts-listening" role="status">{listening}</p>
             {move || {
                 let entries = entries();
                 if entries.is_empty() {

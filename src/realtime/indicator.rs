@@ -1,5 +1,6 @@
 //! The header's connection indicator: connected / reconnecting in N s /
-//! unavailable / offline; its tooltip carries the socket id.
+//! unavailable / offline; its tooltip carries the socket id and how many
+//! channels the server confirmed.
 
 use super::{use_realtime, RealtimeStatus};
 use dashboard_core::format;
@@ -26,8 +27,12 @@ fn describe(s: &RealtimeStatus, now: f64) -> (&'static str, String, String, Stri
             "Live".into(),
             String::new(),
             format!(
-                "Live updates connected (socket {})",
-                s.socket_id.as_deref().unwrap_or("?")
+                "Live updates connected (socket {}; {})",
+                s.socket_id.as_deref().unwrap_or("?"),
+                match s.subscribed.len() {
+                    1 => "1 channel".to_string(),
+                    n => format!("{n} channels"),
+                }
             ),
         ),
         (State::Connecting, Some(wait)) | (State::Unavailable, Some(wait)) => (

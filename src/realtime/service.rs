@@ -32,6 +32,14 @@ pub struct RealtimeStatus {
     pub retry_at_ms: Option<f64>,
     pub online: bool,
     pub last_error: Option<String>,
+    /// Channels the server confirmed: their events are arriving.
+    pub subscribed: Vec<String>,
+}
+
+impl RealtimeStatus {
+    pub fn is_subscribed(&self, channel: &str) -> bool {
+        self.subscribed.iter().any(|c| c == channel)
+    }
 }
 
 struct Socket {
@@ -104,6 +112,7 @@ impl Realtime {
                 retry_at_ms: None,
                 online: browser_online(),
                 last_error: None,
+                subscribed: Vec::new(),
             }),
             client: RefCell::new(client),
             socket: RefCell::new(None),
@@ -285,6 +294,10 @@ impl Inner {
                 }
                 Action::Emit(event) => self.emit(event),
             }
+        }
+        let subscribed = self.client.borrow().subscribed_channels();
+        if self.status.with_untracked(|s| s.subscribed != subscribed) {
+            self.status.update(|s| s.subscribed = subscribed);
         }
     }
 

@@ -280,6 +280,19 @@ impl Client {
         self.channels.get(name)
     }
 
+    /// Channels the server has confirmed (and we have not left): their events arrive.
+    pub fn subscribed_channels(&self) -> Vec<String> {
+        self.channels
+            .names()
+            .into_iter()
+            .filter(|name| {
+                self.channels
+                    .get(name)
+                    .is_some_and(|c| c.state == SubscriptionState::Subscribed && !c.cancelled)
+            })
+            .collect()
+    }
+
     pub fn members(&self, name: &str) -> Option<&Members> {
         self.channels.get(name).map(|c| &c.members)
     }
