@@ -131,6 +131,34 @@ test.describe("live metrics", () => {
   });
 });
 
+test("leaving while a report is on its way is harmless: the late answer is dropped", async ({ page, consoleErrors }) => {
+  localOnly();
+  await openAsAdmin(page, "/observability?interval=5s");
+  await expect(cpuCard(page).locator(".metric-value")).toHaveText(/%/);
+  // Hold the next report until the page is gone, then let it answer.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let caught!: () => void;
+  const requested = new Promise<void>((resolve) => (caught = resolve));
+  await page.route(`**${REPORT}`, async (route) => {
+    caught();
+    await held;
+    await route.continue();
+  });
+  await page.getByRole("button", { name: "Refresh now" }).click();
+  await requested;
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Chat" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+  const answered = page.waitForResponse((r) => r.url().endsWith(REPORT));
+  release();
+  await answered;
+  // The app is still alive and usable after the late answer was handled.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "ToolBoxAI Dashboard" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Something went wrong — reload" })).toHaveCount(0);
+  expect(consoleErrors.filter((e) => e.includes("panicked") || e.startsWith("pageerror"))).toEqual([]);
+});
+
 test.describe("what the backend sends", () => {
   needsAdmin();
 

@@ -274,7 +274,7 @@ impl Chat {
                 Err(e) if e.status() == Some(404) => {
                     chat.store.with_value(|s| s.set_last_conversation(None));
                     // Without a conversations endpoint this backend keeps no history to load.
-                    if chat.conversations.get_untracked() == ListState::Unsupported {
+                    if chat.conversations.try_get_untracked() == Some(ListState::Unsupported) {
                         chat.thread
                             .set(Thread::load(Some(id.clone()), Vec::new(), &outbox));
                         HistoryState::Ready

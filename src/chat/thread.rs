@@ -49,7 +49,7 @@ pub fn ThreadView() -> impl IntoView {
         // now) are dispatched before animation-frame callbacks run.
         request_animation_frame(move || {
             if following.try_get_value() == Some(true) {
-                if let Some(log) = log_ref.get_untracked() {
+                if let Some(log) = log_ref.try_get_untracked().flatten() {
                     scroll_to_bottom(&log);
                 }
             } else if grew {
@@ -63,15 +63,18 @@ pub fn ThreadView() -> impl IntoView {
         if chat.history.get() == HistoryState::Ready {
             following.set_value(true);
             request_animation_frame(move || {
-                if let Some(log) = log_ref.get_untracked() {
+                if let Some(log) = log_ref.try_get_untracked().flatten() {
                     scroll_to_bottom(&log);
                 }
             });
         }
     });
 
+    // Frames and scroll events can arrive after the thread unmounted (a scroll
+    // queued by the last frame fires on the detached element): every access
+    // below is a `try_`, never a panic.
     let on_scroll = move |_| {
-        if let Some(log) = log_ref.get_untracked() {
+        if let Some(log) = log_ref.try_get_untracked().flatten() {
             let at_end = near_bottom(&log);
             following.set_value(at_end);
             if at_end {
@@ -80,7 +83,7 @@ pub fn ThreadView() -> impl IntoView {
         }
     };
     let jump_to_latest = move |_| {
-        if let Some(log) = log_ref.get_untracked() {
+        if let Some(log) = log_ref.try_get_untracked().flatten() {
             scroll_to_bottom(&log);
         }
         following.set_value(true);

@@ -50,7 +50,10 @@ pub struct LiveFeed {
 impl LiveFeed {
     /// A report, polled or pushed.
     pub fn ingest(&self, report: InfraReport) {
-        let gap = self.gap_ms.get_untracked();
+        // A poll answered after the page unmounted lands here too: drop it.
+        let Some(gap) = self.gap_ms.try_get_untracked() else {
+            return;
+        };
         self.metrics
             .update(|m| m.ingest(report, js_sys::Date::now(), gap));
     }

@@ -208,8 +208,9 @@ fn LoginForm() -> impl IntoView {
     }
 }
 
+/// Also called when a sign-in answer arrives, possibly after the page unmounted.
 fn focus(input: &NodeRef<html::Input>) {
-    if let Some(el) = input.get_untracked() {
+    if let Some(el) = input.try_get_untracked().flatten() {
         let _ = el.focus();
     }
 }
