@@ -35,7 +35,8 @@ pub struct Poller {
     failures: u32,
     next_at_ms: Option<f64>,
     last_started_ms: Option<f64>,
-    rng: u64,
+    /// Jitter source (xorshift-based, seeded: tests are reproducible).
+    rng: fastrand::Rng,
 }
 
 impl Poller {
@@ -49,7 +50,7 @@ impl Poller {
             failures: 0,
             next_at_ms: None,
             last_started_ms: None,
-            rng: seed | 1,
+            rng: fastrand::Rng::with_seed(seed),
         }
     }
 
@@ -182,17 +183,7 @@ impl Poller {
     fn backoff_ms(&mut self) -> f64 {
         let exponent = self.failures.saturating_sub(1).min(16);
         let delay = (BACKOFF_BASE_MS * f64::from(1u32 << exponent)).min(BACKOFF_CAP_MS);
-        delay / 2.0 + self.next_random() * delay / 2.0
-    }
-
-    /// xorshift64*: a uniform number in [0, 1).
-    fn next_random(&mut self) -> f64 {
-        let mut x = self.rng;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.rng = x;
-        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+        delay / 2.0 + self.rng.f64() * delay / 2.0
     }
 }
 

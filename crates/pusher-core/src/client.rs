@@ -242,7 +242,8 @@ pub struct Client {
     next_request: u64,
     client_events: VecDeque<f64>,
     user: UserState,
-    rng: u64,
+    /// Reconnection jitter (seeded: tests are reproducible).
+    rng: fastrand::Rng,
 }
 
 impl Client {
@@ -264,7 +265,7 @@ impl Client {
             next_request: 0,
             client_events: VecDeque::new(),
             user: UserState::default(),
-            rng: seed | 1,
+            rng: fastrand::Rng::with_seed(seed),
         }
     }
 
@@ -533,7 +534,7 @@ impl Client {
         self.failed_attempts += 1;
         let exponent = ((self.failed_attempts - 1) / 2).min(8);
         let base = (RETRY_BASE_MS * f64::from(1u32 << exponent)).min(RETRY_CAP_MS);
-        let jitter = 0.8 + 0.4 * self.next_random();
+        let jitter = 0.8 + 0.4 * self.rng.f64();
         self.schedule_retry(base * jitter, out);
     }
 
@@ -687,15 +688,6 @@ impl Client {
                 current: next,
             }));
         }
-    }
-
-    fn next_random(&mut self) -> f64 {
-        let mut x = self.rng;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.rng = x;
-        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     }
 
     // ------------------------------------------------------------------ channels
