@@ -295,8 +295,20 @@ impl Inner {
                 Action::Emit(event) => self.emit(event),
             }
         }
-        let subscribed = self.client.borrow().subscribed_channels();
-        if self.status.with_untracked(|s| s.subscribed != subscribed) {
+        // Runs for every frame: compare without allocating, copy only on change.
+        let client = self.client.borrow();
+        let changed = self
+            .status
+            .try_with_untracked(|s| {
+                !s.subscribed
+                    .iter()
+                    .map(String::as_str)
+                    .eq(client.subscribed_channels())
+            })
+            .unwrap_or(false);
+        if changed {
+            let subscribed = client.subscribed_channels().map(str::to_string).collect();
+            drop(client);
             self.status.update(|s| s.subscribed = subscribed);
         }
     }

@@ -150,6 +150,11 @@ impl Channels {
         self.channels.remove(name)
     }
 
+    /// Every channel, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = &Channel> {
+        self.channels.values()
+    }
+
     pub fn names(&self) -> Vec<String> {
         self.channels.keys().cloned().collect()
     }

@@ -281,17 +281,13 @@ impl Client {
         self.channels.get(name)
     }
 
-    /// Channels the server has confirmed (and we have not left): their events arrive.
-    pub fn subscribed_channels(&self) -> Vec<String> {
+    /// Channels the server has confirmed (and we have not left): their events
+    /// arrive. An iterator, so callers can compare without allocating.
+    pub fn subscribed_channels(&self) -> impl Iterator<Item = &str> {
         self.channels
-            .names()
-            .into_iter()
-            .filter(|name| {
-                self.channels
-                    .get(name)
-                    .is_some_and(|c| c.state == SubscriptionState::Subscribed && !c.cancelled)
-            })
-            .collect()
+            .iter()
+            .filter(|c| c.state == SubscriptionState::Subscribed && !c.cancelled)
+            .map(|c| c.name.as_str())
     }
 
     pub fn members(&self, name: &str) -> Option<&Members> {
@@ -1046,22 +1042,26 @@ impl Client {
         ));
     }
 
-    fn member_added(&mut self, name: &str, data: Value, out: &mut Vec<Action>) {
-        let Some(channel) = self
+    /// The members of presence channel `name` and the id a member_added/removed
+    /// frame names; `None` for other channels or frames without a usable id.
+    fn presence_member(&mut self, name: &str, data: &Value) -> Option<(&mut Members, String)> {
+        let channel = self
             .channels
             .get_mut(name)
-            .filter(|c| c.kind == ChannelKind::Presence)
-        else {
-            return;
-        };
-        let Some(id) = data.get("user_id").and_then(normalize_id) else {
+            .filter(|c| c.kind == ChannelKind::Presence)?;
+        let id = data.get("user_id").and_then(normalize_id)?;
+        Some((&mut channel.members, id))
+    }
+
+    fn member_added(&mut self, name: &str, data: Value, out: &mut Vec<Action>) {
+        let Some((members, id)) = self.presence_member(name, &data) else {
             return;
         };
         let info = data.get("user_info").cloned().unwrap_or(Value::Null);
-        if !channel.members.members.contains_key(&id) {
-            channel.members.count += 1;
+        if !members.members.contains_key(&id) {
+            members.count += 1;
         }
-        channel.members.members.insert(id.clone(), info.clone());
+        members.members.insert(id.clone(), info.clone());
         out.push(emit_message(
             Some(name),
             "pusher:member_added",
@@ -1071,18 +1071,11 @@ impl Client {
     }
 
     fn member_removed(&mut self, name: &str, data: Value, out: &mut Vec<Action>) {
-        let Some(channel) = self
-            .channels
-            .get_mut(name)
-            .filter(|c| c.kind == ChannelKind::Presence)
-        else {
+        let Some((members, id)) = self.presence_member(name, &data) else {
             return;
         };
-        let Some(id) = data.get("user_id").and_then(normalize_id) else {
-            return;
-        };
-        if let Some(info) = channel.members.members.remove(&id) {
-            channel.members.count = channel.members.count.saturating_sub(1);
+        if let Some(info) = members.members.remove(&id) {
+            members.count = members.count.saturating_sub(1);
             out.push(emit_message(
                 Some(name),
                 "pusher:member_removed",
