@@ -5,6 +5,7 @@ pub mod app;
 pub mod boot;
 pub mod charts;
 pub mod chat;
+pub mod clock;
 pub mod context;
 pub mod focus;
 pub mod layout;

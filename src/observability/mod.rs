@@ -141,16 +141,7 @@ pub fn ObservabilityPage() -> impl IntoView {
     );
 
     // One clock for every "… ago" and countdown on the page.
-    let now = RwSignal::new(js_sys::Date::now());
-    let ticker = set_interval_with_handle(
-        move || now.set(js_sys::Date::now()),
-        std::time::Duration::from_secs(1),
-    );
-    on_cleanup(move || {
-        if let Ok(handle) = ticker {
-            handle.clear();
-        }
-    });
+    let now = crate::clock::use_clock();
 
     let charts = use_charts();
 

@@ -51,7 +51,7 @@ pub fn clock(ms: f64) -> String {
 }
 
 #[component]
-pub fn StaleBanner(message: String, poll: PollControl, now: RwSignal<f64>) -> impl IntoView {
+pub fn StaleBanner(message: String, poll: PollControl, now: ReadSignal<f64>) -> impl IntoView {
     let feed = use_feed();
     let since = move || {
         feed.metrics
@@ -70,7 +70,7 @@ pub fn StaleBanner(message: String, poll: PollControl, now: RwSignal<f64>) -> im
 }
 
 #[component]
-pub fn RetryLine(poll: PollControl, now: RwSignal<f64>) -> impl IntoView {
+pub fn RetryLine(poll: PollControl, now: ReadSignal<f64>) -> impl IntoView {
     let text = move || match (poll.in_flight.get(), poll.next_at_ms.get()) {
         (true, _) => "Retrying now…".to_string(),
         (false, Some(at)) => format!("Retrying in {}.", format::wait(at - now.get())),
@@ -402,7 +402,7 @@ fn SummaryTable(summary: Summary) -> impl IntoView {
 
 /// Threshold alerts pushed by the backend since the dashboard was opened.
 #[component]
-pub fn AlertsCard(now: RwSignal<f64>) -> impl IntoView {
+pub fn AlertsCard(now: ReadSignal<f64>) -> impl IntoView {
     let log = use_context::<AlertLog>();
     let entries = move || log.map(|l| l.0.get()).unwrap_or_default();
     // Whether alerts can arrive at all: the admin channel must be confirmed.

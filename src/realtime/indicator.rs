@@ -76,16 +76,7 @@ pub fn RealtimeIndicator() -> impl IntoView {
         return ().into_any();
     };
     let status = rt.status();
-    let now = RwSignal::new(js_sys::Date::now());
-    let ticker = set_interval_with_handle(
-        move || now.set(js_sys::Date::now()),
-        std::time::Duration::from_secs(1),
-    );
-    on_cleanup(move || {
-        if let Ok(t) = ticker {
-            t.clear();
-        }
-    });
+    let now = crate::clock::use_clock();
     let view_state = Memo::new(move |_| describe(&status.get(), now.get()));
     // Only the state is announced; the countdown changes every second and is not.
     view! {
