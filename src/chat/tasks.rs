@@ -6,10 +6,10 @@
 use super::api::ChatApi;
 use super::use_chat;
 use crate::poll::use_poller;
-use crate::realtime::{use_channel_event, use_realtime};
+use crate::realtime::{use_channel_event, use_realtime, user_channel};
 use dashboard_core::chat::{apply_task_event, parse_task_event, Task, TaskEvent};
 use leptos::prelude::*;
-use pusher_core::{Message, State};
+use pusher_core::Message;
 use std::future::Future;
 
 /// Polling while realtime is off or down.
@@ -171,14 +171,16 @@ pub fn TaskPanel() -> impl IntoView {
     };
     let filter = RwSignal::new(Filter::All);
 
-    let own_channel = format!("private-user-{}", chat.user_id.get_value());
+    let own_channel = user_channel(&chat.user_id.get_value());
     let realtime_status = use_realtime().map(|rt| rt.status());
-    // Live only once the server confirmed our channel (a refused one means polling).
-    let live = Memo::new(move |_| {
-        realtime_status.is_some_and(|s| {
-            s.with(|s| s.state == State::Connected && s.is_subscribed(&own_channel))
+    // Live only once the server confirmed our channel (a refused one means
+    // polling; a dropped connection clears every confirmation).
+    let live = {
+        let own_channel = own_channel.clone();
+        Memo::new(move |_| {
+            realtime_status.is_some_and(|s| s.with(|s| s.is_subscribed(&own_channel)))
         })
-    });
+    };
     let interval = Signal::derive(move || Some(if live.get() { SAFETY_POLL_MS } else { POLL_MS }));
     let poll = use_poller(interval, move || feed.load());
     // Back online after a gap: events may have been missed.
@@ -197,8 +199,7 @@ pub fn TaskPanel() -> impl IntoView {
         }
         changed
     });
-    let channel =
-        Signal::derive(move || Some(format!("private-user-{}", chat.user_id.get_value())));
+    let channel = Signal::derive(move || Some(own_channel.clone()));
     for event in ["task.created", "task.updated", "task.deleted"] {
         use_channel_event(channel, event, move |m| feed.on_event(m));
     }

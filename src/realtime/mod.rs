@@ -9,7 +9,7 @@ mod subscriptions;
 pub use indicator::RealtimeIndicator;
 pub use service::{Realtime, RealtimeStatus};
 pub use subscriptions::{
-    AlertEntry, AlertLog, RealtimeSubscriptions, ADMIN_CHANNEL, METRICS_CHANNEL,
+    user_channel, AlertEntry, AlertLog, RealtimeSubscriptions, ADMIN_CHANNEL, METRICS_CHANNEL,
 };
 
 use crate::context::use_local;

@@ -12,6 +12,11 @@ pub const ADMIN_CHANNEL: &str = "private-admin";
 pub const METRICS_CHANNEL: &str = "observability-metrics";
 const MAX_ALERTS: usize = 50;
 
+/// The channel of the user's own events (`task.*`).
+pub fn user_channel(user_id: &str) -> String {
+    format!("private-user-{user_id}")
+}
+
 /// A threshold alert pushed by the backend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertEntry {
@@ -65,7 +70,7 @@ pub fn RealtimeSubscriptions() -> impl IntoView {
     let toasts = use_toasts();
     let log = expect_context::<AlertLog>();
     let own = Signal::derive(move || match auth.get() {
-        AuthView::SignedIn(user) => Some(format!("private-user-{}", user.id)),
+        AuthView::SignedIn(user) => Some(user_channel(&user.id)),
         _ => None,
     });
     use_subscription(own);

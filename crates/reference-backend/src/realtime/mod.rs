@@ -37,10 +37,15 @@ struct AuthBody {
     channel_name: Option<String>,
 }
 
+/// The channel of a user's own events (`task.*`), the one every dashboard subscribes.
+pub fn user_channel(user_id: impl std::fmt::Display) -> String {
+    format!("private-user-{user_id}")
+}
+
 /// May `user` join `channel`? `Err` holds the reason for the 403.
 pub fn may_join(user: &AuthUser, channel: &str) -> Result<(), String> {
     let own_private = [
-        format!("private-user-{}", user.id),
+        user_channel(user.id),
         format!("private-encrypted-user-{}", user.id),
         format!("presence-user-{}", user.id),
     ];

@@ -72,7 +72,7 @@ fn publish(state: &AppState, user_id: i64, changes: &[TaskChange]) {
     let Some(publisher) = &state.publisher else {
         return;
     };
-    let channel = vec![format!("private-user-{user_id}")];
+    let channel = vec![crate::realtime::user_channel(user_id)];
     for change in changes {
         let (event, data) = match change {
             TaskChange::Created(task) => ("task.created", json!({ "task": task })),
