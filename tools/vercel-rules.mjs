@@ -162,6 +162,12 @@ export function policyErrors(config, routes, { dist, appConfig } = {}) {
     expect(/no-cache|no-store|max-age=0/.test(header(h, "Cache-Control") ?? ""), `${path}: must not be cached without revalidation`);
   }
 
+  // API answers carry tokens and chat history: never stored by any cache.
+  for (const path of ["/api/v1/auth/login", "/api/v1/users/me/profile", "/api/42/conversations"]) {
+    const cache = header(effectiveHeaders(routes, path), "Cache-Control") ?? "";
+    expect(/\bno-store\b/.test(cache), `${path}: API answers must be Cache-Control: no-store, got "${cache}"`);
+  }
+
   const assets = dist && existsSync(dist) ? readdirSync(dist) : ["dashboard-0123456789abcdef_bg.wasm", "main-0123456789abcdef.css"];
   for (const file of assets) {
     const cache = header(effectiveHeaders(routes, `/${file}`), "Cache-Control") ?? "";

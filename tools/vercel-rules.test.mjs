@@ -81,3 +81,9 @@ test("the CSP must allow what app-config.json connects to", () => {
   assert.match(errors, /ws-eu\.pusher\.com/);
   assert.deepEqual(errorsOf(base(), { appConfig: { api_base_url: "", pusher: { key: "k", cluster: "us2" } } }), []);
 });
+
+test("API answers must never be stored", () => {
+  const c = base();
+  c.headers = c.headers.filter((rule) => rule.source !== "/api/:path*");
+  assert.match(errorsOf(c).join("\n"), /no-store/);
+});

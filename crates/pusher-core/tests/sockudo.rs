@@ -45,6 +45,8 @@ impl Sockudo {
         let child = Command::new(script)
             .env("PUSHER_PORT", port.to_string())
             .env("SOCKUDO_WORKDIR", &dir)
+            // The product's server runs without client events; this suite tests the protocol's.
+            .env("SOCKUDO_CLIENT_EVENTS", "true")
             .kill_on_drop(true)
             .spawn()
             .expect("scripts/sockudo.sh runs");

@@ -13,12 +13,19 @@ pub enum AppError {
     Forbidden(String),
     NotFound(String),
     Conflict(String),
+    /// 413: the body is over the server's limit.
+    TooLarge(String),
     Validation(Vec<FieldError>),
     TooManyRequests {
         detail: String,
         retry_after_secs: u64,
     },
     Unavailable(String),
+    /// 503 with `Retry-After`: the server sheds load rather than queue it.
+    Overloaded {
+        detail: String,
+        retry_after_secs: u64,
+    },
     Internal(anyhow::Error),
 }
 
@@ -73,6 +80,7 @@ impl IntoResponse for AppError {
             AppError::Forbidden(m) => detail(StatusCode::FORBIDDEN, m).into_response(),
             AppError::NotFound(m) => detail(StatusCode::NOT_FOUND, m).into_response(),
             AppError::Conflict(m) => detail(StatusCode::CONFLICT, m).into_response(),
+            AppError::TooLarge(m) => detail(StatusCode::PAYLOAD_TOO_LARGE, m).into_response(),
             AppError::Unavailable(m) => detail(StatusCode::SERVICE_UNAVAILABLE, m).into_response(),
             AppError::Validation(errors) => {
                 let list: Vec<_> = errors
@@ -88,13 +96,17 @@ impl IntoResponse for AppError {
             AppError::TooManyRequests {
                 detail: text,
                 retry_after_secs,
-            } => {
-                let mut r = detail(StatusCode::TOO_MANY_REQUESTS, text).into_response();
-                if let Ok(v) = HeaderValue::try_from(retry_after_secs.to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                r
-            }
+            } => with_retry_after(
+                detail(StatusCode::TOO_MANY_REQUESTS, text).into_response(),
+                retry_after_secs,
+            ),
+            AppError::Overloaded {
+                detail: text,
+                retry_after_secs,
+            } => with_retry_after(
+                detail(StatusCode::SERVICE_UNAVAILABLE, text).into_response(),
+                retry_after_secs,
+            ),
             AppError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error");
                 detail(
@@ -105,4 +117,11 @@ impl IntoResponse for AppError {
             }
         }
     }
+}
+
+fn with_retry_after(mut response: Response, secs: u64) -> Response {
+    if let Ok(v) = HeaderValue::try_from(secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }

@@ -2,9 +2,12 @@
 
 use crate::error::{AppError, FieldError};
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{FromRequest, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 /// JSON body; malformed or mistyped bodies become a 422 `detail` list.
 pub struct JsonBody<T>(pub T);
@@ -25,6 +28,9 @@ where
 }
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large();
+    }
     let msg = match &rejection {
         JsonRejection::MissingJsonContentType(_) => {
             "Expected a JSON body (Content-Type: application/json)".to_string()
@@ -72,9 +78,37 @@ where
 }
 
 fn form_rejection(rejection: FormRejection) -> AppError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large();
+    }
     AppError::Validation(vec![FieldError {
         loc: vec!["body".into()],
         msg: rejection.body_text(),
         kind: "value_error".into(),
     }])
+}
+
+/// The client's address: the TCP peer. Unknown (`::`) when the router is
+/// called in-process without one (tests that do not set it).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |c| c.0.ip()),
+        ))
+    }
+}
+
+fn too_large() -> AppError {
+    AppError::TooLarge(format!(
+        "The request body is larger than {} KB",
+        crate::MAX_REQUEST_BODY_BYTES / 1024
+    ))
 }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod log_text;
 pub mod metrics;
 pub mod observability;
 pub mod realtime;
@@ -17,7 +18,8 @@ pub mod todo;
 pub mod vercel;
 
 use anyhow::Context;
-use axum::http::StatusCode;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -28,6 +30,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use vercel::site::Site;
 
@@ -59,7 +62,17 @@ pub fn api_router(state: AppState) -> Router {
             )
         })
         .with_state(state)
+        // Answers carry tokens, profiles and chat history: no cache may keep them.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // No endpoint takes more than a chat message (4,096 characters) and its envelope.
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
 }
+
+/// The largest request body any endpoint accepts; larger ones get 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole service: the site (when a dist/ is given) in front of the API.
 pub fn app(state: AppState, site: Option<Arc<Site>>) -> Router {
@@ -133,6 +146,7 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
 }
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    settings.refuse_default_secrets()?;
     let addr = std::net::SocketAddr::new(settings.host, settings.port);
     // Bind first: a taken port is the most common start-up failure.
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
@@ -169,7 +183,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     };
 
     tracing::info!(%addr, site = site.is_some(), "reference backend listening");
-    axum::serve(listener, app(state, site))
+    let service = app(state, site).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;

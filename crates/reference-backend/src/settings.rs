@@ -66,13 +66,27 @@ pub struct Settings {
     #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
-    /// Failed sign-ins for one account before it is locked for a while.
+    /// Failed sign-ins for one account from one client before that pair is
+    /// locked (the client's limit over all accounts is 6×, the account's over
+    /// all clients it never signed in from is 20×; see auth/throttle.rs).
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,
 
-    /// How long a throttled account must wait.
+    /// How long the first lock lasts; each further one doubles, up to an hour.
     #[arg(long, env = "LOGIN_LOCKOUT_SECS", default_value_t = 60)]
     pub login_lockout_secs: u64,
+
+    /// Password hashes computed at once (0: one per CPU core but one); beyond them a
+    /// sign-in waits up to PASSWORD_HASH_WAIT_MS, then gets 503 + Retry-After.
+    #[arg(long, env = "PASSWORD_HASH_CONCURRENCY", default_value_t = 0)]
+    pub password_hash_concurrency: usize,
+
+    #[arg(long, env = "PASSWORD_HASH_WAIT_MS", default_value_t = 2000)]
+    pub password_hash_wait_ms: u64,
+
+    /// New accounts one client may register per hour.
+    #[arg(long, env = "REGISTRATIONS_PER_HOUR", default_value_t = 20)]
+    pub registrations_per_hour: u32,
 
     /// CPU % above which the health check warns.
     #[arg(long, env = "HEALTH_CPU_WARNING", default_value_t = 70.0)]
@@ -123,6 +137,10 @@ pub struct Settings {
     pub print_routes: bool,
 }
 
+const DEFAULT_PUSHER_SECRET: &str = "app-secret";
+const DEFAULT_ADMIN_PASSWORD: &str = "admin-pass-123";
+const DEFAULT_USER_PASSWORD: &str = "teacher-pass-123";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub username: String,
@@ -162,6 +180,32 @@ impl Settings {
         }
     }
 
+    /// A server others can reach must not run on secrets printed in this
+    /// repository: listening beyond loopback with a built-in default Pusher
+    /// secret or seeded password is refused, naming what to set.
+    pub fn refuse_default_secrets(&self) -> anyhow::Result<()> {
+        if self.host.is_loopback() {
+            return Ok(());
+        }
+        let mut defaults = Vec::new();
+        if self.pusher_url.is_some() && self.pusher_app_secret == DEFAULT_PUSHER_SECRET {
+            defaults.push("PUSHER_APP_SECRET");
+        }
+        if self.seed_admin.password == DEFAULT_ADMIN_PASSWORD {
+            defaults.push("SEED_ADMIN");
+        }
+        if self.seed_user.password == DEFAULT_USER_PASSWORD {
+            defaults.push("SEED_USER");
+        }
+        anyhow::ensure!(
+            defaults.is_empty(),
+            "refusing to listen on {} with built-in default secrets: set {} (or bind to 127.0.0.1)",
+            self.host,
+            defaults.join(", ")
+        );
+        Ok(())
+    }
+
     /// Defaults for tests: in-memory-ish, nothing from the environment.
     pub fn for_tests() -> Self {
         Settings::parse_from(["reference-backend"])
@@ -171,6 +215,39 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_secrets_only_on_loopback() {
+        let local =
+            Settings::parse_from(["reference-backend", "--pusher-url", "http://127.0.0.1:6001"]);
+        assert!(local.refuse_default_secrets().is_ok());
+        let exposed = Settings::parse_from([
+            "reference-backend",
+            "--host",
+            "0.0.0.0",
+            "--pusher-url",
+            "http://127.0.0.1:6001",
+        ]);
+        let err = exposed.refuse_default_secrets().unwrap_err().to_string();
+        assert!(
+            err.contains("PUSHER_APP_SECRET, SEED_ADMIN, SEED_USER"),
+            "{err}"
+        );
+        let configured = Settings::parse_from([
+            "reference-backend",
+            "--host",
+            "0.0.0.0",
+            "--pusher-url",
+            "http://127.0.0.1:6001",
+            "--pusher-app-secret",
+            "a-real-secret-of-some-length",
+            "--seed-admin",
+            "admin:another-password",
+            "--seed-user",
+            "teacher:yet-another-password",
+        ]);
+        assert!(configured.refuse_default_secrets().is_ok());
+    }
 
     #[test]
     fn credentials_parse() {

@@ -1,6 +1,8 @@
 //! Everything a request handler may need.
 
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::passwords::HashGate;
+use crate::auth::register_limit::RegistrationLimit;
+use crate::auth::throttle::{LoginThrottle, Policy};
 use crate::auth::tokens::JwtKeys;
 use crate::db::Db;
 use crate::metrics::MetricsStore;
@@ -17,6 +19,8 @@ pub struct AppState {
     pub db: Db,
     pub jwt: Arc<JwtKeys>,
     pub throttle: Arc<LoginThrottle>,
+    pub registrations: Arc<RegistrationLimit>,
+    pub hash_gate: HashGate,
     pub metrics: Arc<MetricsStore>,
     pub thresholds: Thresholds,
     /// `None` when no Pusher server is configured (realtime off).
@@ -31,13 +35,28 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, db: Db, jwt_secret: &[u8]) -> anyhow::Result<Self> {
-        let throttle = LoginThrottle::new(
+        let throttle = LoginThrottle::new(Policy::new(
             settings.login_max_failures,
             Duration::from_secs(settings.login_lockout_secs),
-        );
+        ));
+        // By default one core stays free for everything else (requests, SQLite).
+        let hashers = match settings.password_hash_concurrency {
+            0 => {
+                std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+            }
+            n => n,
+        };
         Ok(AppState {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             throttle: Arc::new(throttle),
+            registrations: Arc::new(RegistrationLimit::new(
+                settings.registrations_per_hour,
+                Duration::from_secs(3600),
+            )),
+            hash_gate: HashGate::new(
+                hashers,
+                Duration::from_millis(settings.password_hash_wait_ms),
+            ),
             metrics: MetricsStore::new()?,
             thresholds: settings.thresholds(),
             publisher: match &settings.pusher_url {

@@ -122,6 +122,97 @@ async fn repeated_failures_are_throttled_with_retry_after() {
 }
 
 #[tokio::test]
+async fn the_lockout_holds_for_every_alias_but_not_for_other_clients() {
+    let b = Backend::start().await;
+    let attacker = [203, 0, 113, 7];
+    let owner = [198, 51, 100, 20];
+    let login = "/api/v1/auth/login";
+    for _ in 0..3 {
+        let r = b
+            .post_from(
+                attacker,
+                login,
+                json!({"username": "teacher", "password": "guess-1234"}),
+            )
+            .await;
+        assert_ne!(r.status, StatusCode::OK);
+    }
+    // The same account under its email is the same account: still locked.
+    let alias = b
+        .post_from(
+            attacker,
+            login,
+            json!({"email": "teacher@toolboxai.local", "password": TEACHER.1}),
+        )
+        .await;
+    assert_eq!(
+        alias.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        alias.text
+    );
+    // The owner, elsewhere, is not locked out by the attacker.
+    let owned = b
+        .post_from(
+            owner,
+            login,
+            json!({"username": TEACHER.0, "password": TEACHER.1}),
+        )
+        .await;
+    assert_eq!(owned.status, StatusCode::OK, "{}", owned.text);
+}
+
+#[tokio::test]
+async fn registration_is_limited_per_client() {
+    let b = Backend::start_with(|s| s.registrations_per_hour = 2).await;
+    let register = |n: u32| json!({"username": format!("newuser{n}"), "email": format!("new{n}@example.com"), "password": "a-long-password"});
+    let client = [192, 0, 2, 1];
+    for n in 0..2 {
+        let r = b
+            .post_from(client, "/api/v1/auth/register", register(n))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let third = b
+        .post_from(client, "/api/v1/auth/register", register(2))
+        .await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.headers.contains_key("retry-after"));
+    assert!(third.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Try again in"));
+    let elsewhere = b
+        .post_from([192, 0, 2, 2], "/api/v1/auth/register", register(3))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn api_answers_are_never_stored_and_bodies_are_bounded() {
+    let b = Backend::start().await;
+    let ok = b
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"username": ADMIN.0, "password": ADMIN.1}),
+        )
+        .await;
+    let refused = b.get("/api/v1/users/me/profile", None).await;
+    let missing = b.get("/api/v1/nothing-here", None).await;
+    for reply in [&ok, &refused, &missing] {
+        assert_eq!(
+            reply.headers["cache-control"], "no-store",
+            "{}",
+            reply.status
+        );
+    }
+    let huge = json!({"username": "x", "password": "y".repeat(100_000)});
+    let reply = b.post("/api/v1/auth/login", None, huge).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
 async fn profile_needs_a_valid_token() {
     let b = Backend::start().await;
     let token = b.admin_token().await;

@@ -70,6 +70,9 @@ async fn other_users_and_admin_channels_are_forbidden_to_non_admins() {
         format!("private-user-{}", me + 100),
         "private-admin".into(),
         format!("private-user-{me}0"),
+        // No feature uses presence: members lists are not for everyone.
+        "presence-dashboard".into(),
+        format!("presence-user-{me}"),
     ] {
         let reply = b
             .post(

@@ -146,6 +146,25 @@ async fn clean_urls_and_trailing_slashes_redirect() {
 }
 
 #[tokio::test]
+async fn no_redirect_leaves_the_origin() {
+    let f = fixture().await;
+    for path in [
+        "//evil.example/",
+        "//evil.example.html",
+        "///evil.example/?x=1",
+    ] {
+        let reply = get(&f, path).await;
+        if let Some(location) = reply.headers.get("location") {
+            let location = location.to_str().unwrap();
+            assert!(
+                location.starts_with('/') && !location.starts_with("//"),
+                "{path} → {location}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn files_only_answer_get_and_head() {
     let f = fixture().await;
     let reply = support::send(

@@ -68,7 +68,11 @@ async fn chatting_adds_and_completes_tasks_with_history() {
         second.body["response"],
         "Marked \"Buy milk\" (task #1) as done."
     );
-    assert_eq!(second.body["messages"].as_array().unwrap().len(), 4);
+    // A reply carries only what is new: this message and its answer.
+    let new = second.body["messages"].as_array().unwrap();
+    assert_eq!(new.len(), 2);
+    assert_eq!(new[0]["content"], "mark it as done");
+    assert_eq!(new[1]["role"], "assistant");
 
     let tasks = b
         .get(
@@ -90,6 +94,137 @@ async fn chatting_adds_and_completes_tasks_with_history() {
     assert_eq!(history.len(), 4);
     assert_eq!(history[1]["tool_calls"][0]["result"]["status"], "created");
     assert_eq!(history[0]["tool_calls"], Value::Null);
+}
+
+#[tokio::test]
+async fn lists_are_paged() {
+    let b = Backend::start().await;
+    let u = register(&b, "pager").await;
+    let first = chat(&b, &u, json!({"message": "add a task to one"})).await;
+    let conversation = first.body["conversation_id"].as_str().unwrap().to_string();
+    for n in 2..=5 {
+        let r = chat(
+            &b,
+            &u,
+            json!({"message": format!("add a task to task {n}"), "conversation_id": conversation}),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    // Ten messages: the newest four, then the four before them, then the rest.
+    let base = format!("/api/{}/conversations/{conversation}/messages", u.id);
+    let page = b.get(&format!("{base}?limit=4"), Some(&u.token)).await;
+    let newest = page.body["messages"].as_array().unwrap().clone();
+    assert_eq!(newest.len(), 4);
+    assert_eq!(page.body["has_more"], true);
+    assert_eq!(newest[3]["role"], "assistant", "oldest first within a page");
+    let before = newest[0]["id"].as_i64().unwrap();
+    let older = b
+        .get(&format!("{base}?limit=4&before={before}"), Some(&u.token))
+        .await;
+    assert_eq!(older.body["messages"].as_array().unwrap().len(), 4);
+    let oldest_id = older.body["messages"][0]["id"].as_i64().unwrap();
+    let rest = b
+        .get(
+            &format!("{base}?limit=4&before={oldest_id}"),
+            Some(&u.token),
+        )
+        .await;
+    assert_eq!(rest.body["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(rest.body["has_more"], false);
+    assert_eq!(rest.body["messages"][0]["content"], "add a task to one");
+
+    let tasks = b
+        .get(
+            &format!("/api/{}/tasks?limit=2&offset=2", u.id),
+            Some(&u.token),
+        )
+        .await;
+    assert_eq!(tasks.body["total"], 5);
+    assert_eq!(tasks.body["has_more"], true);
+    let titles: Vec<&str> = tasks.body["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Task 3", "Task 4"]);
+    for bad in ["limit=0", "limit=501", "offset=-1", "limit=x"] {
+        let r = b
+            .get(&format!("/api/{}/tasks?{bad}", u.id), Some(&u.token))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let list = b
+        .get(
+            &format!("/api/{}/conversations?limit=1", u.id),
+            Some(&u.token),
+        )
+        .await;
+    assert_eq!(
+        (
+            list.body["count"].clone(),
+            list.body["total"].clone(),
+            list.body["has_more"].clone()
+        ),
+        (json!(1), json!(1), json!(false))
+    );
+}
+
+#[tokio::test]
+async fn quotas_answer_409_with_a_sentence() {
+    use reference_backend::todo::limits::MAX_TASKS_PER_USER;
+    let b = Backend::start().await;
+    let u = register(&b, "hoarder").await;
+    // Fill the quota directly in the database: 10,000 requests would only be slow.
+    let uid = u.id;
+    b.state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            for n in 0..MAX_TASKS_PER_USER {
+                tx.execute(
+                    "INSERT INTO tasks (user_id, title, completed, created_at, updated_at) VALUES (?1, ?2, 0, 't', 't')",
+                    rusqlite::params![uid, format!("task {n}")],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let r = b
+        .post(
+            &format!("/api/{}/tasks", u.id),
+            Some(&u.token),
+            json!({"title": "one more"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body["detail"].as_str().unwrap().contains("10,000 tasks"));
+    // Through the assistant, the same limit is a plain answer.
+    let said = chat(&b, &u, json!({"message": "add a task to one more"})).await;
+    assert_eq!(said.status, StatusCode::OK);
+    assert!(said.body["response"]
+        .as_str()
+        .unwrap()
+        .contains("10,000 tasks"));
+    // A listing names the count and shows a bounded part.
+    let listed = chat(&b, &u, json!({"message": "show my tasks"})).await;
+    assert!(listed.body["response"]
+        .as_str()
+        .unwrap()
+        .starts_with("You have 10000 tasks"));
+    assert_eq!(
+        listed.body["tool_calls"][0]["result"]
+            .as_array()
+            .unwrap()
+            .len(),
+        50
+    );
+    let page = b.get(&format!("/api/{}/tasks", u.id), Some(&u.token)).await;
+    assert_eq!(page.body["tasks"].as_array().unwrap().len(), 500);
+    assert_eq!(page.body["total"], 10_000);
 }
 
 #[tokio::test]

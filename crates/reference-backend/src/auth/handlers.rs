@@ -2,9 +2,11 @@
 
 use super::extract::{bearer_token, AuthUser};
 use super::store::{self, NewUser, RefreshOutcome, Role, User};
+use super::throttle::{AccountKey, ClientKey, Locked};
 use super::{passwords, tokens};
 use crate::error::{ApiResult, AppError, FieldError};
-use crate::extract::JsonBody;
+use crate::extract::{ClientIp, JsonBody};
+use crate::log_text::LogText;
 use crate::state::AppState;
 use crate::time::{now_iso, unix_now};
 use axum::body::Bytes;
@@ -64,6 +66,7 @@ pub struct Profile {
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody<LoginBody>,
 ) -> ApiResult<Json<TokenResponse>> {
     let password = body.password.filter(|p| !p.is_empty());
@@ -87,11 +90,6 @@ pub async fn login(
         return Err(AppError::Validation(missing));
     }
 
-    let throttle_key = login.to_lowercase();
-    if let Some(wait) = state.throttle.locked_for(&throttle_key, Instant::now()) {
-        return Err(too_many_attempts(wait));
-    }
-
     let lookup = login.clone();
     let user = state
         .db
@@ -103,27 +101,45 @@ pub async fn login(
             })
         })
         .await?;
+    // Every alias of an account (username, email) counts against the account.
+    let account = match &user {
+        Some(user) => AccountKey::User(user.id),
+        None => state.throttle.unknown_account(&login),
+    };
+    let client = ClientKey::of(ip);
+    let attempt = state
+        .throttle
+        .begin(account, client, Instant::now())
+        .map_err(too_many_attempts)?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let dummy = state.dummy_hash.clone();
     // Verify even for unknown accounts so timing does not reveal which exist.
-    let ok = tokio::task::spawn_blocking(move || {
-        let hash = stored_hash.as_deref().unwrap_or(dummy.as_str());
-        passwords::verify(&password, hash)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?;
+    let verified = state
+        .hash_gate
+        .run(move || {
+            let hash = stored_hash.as_deref().unwrap_or(dummy.as_str());
+            passwords::verify(&password, hash)
+        })
+        .await;
+    let ok = match verified {
+        Ok(ok) => ok,
+        Err(busy) => {
+            attempt.cancel();
+            return Err(busy);
+        }
+    };
 
     let user = match user {
         Some(user) if ok && user.is_active => user,
         _ => {
-            if let Some(wait) = state.throttle.record_failure(&throttle_key, Instant::now()) {
-                tracing::warn!(login = %throttle_key, "sign-in locked after repeated failures");
-                return Err(too_many_attempts(wait));
+            if let Some(locked) = attempt.failed(Instant::now()) {
+                tracing::warn!(login = %LogText(&login), %ip, "sign-in locked after repeated failures");
+                return Err(too_many_attempts(locked));
             }
             return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
         }
     };
-    state.throttle.record_success(&throttle_key);
+    attempt.succeeded(Instant::now());
 
     let session_id = uuid::Uuid::new_v4().to_string();
     let (uid, sid) = (user.id, session_id.clone());
@@ -136,11 +152,12 @@ pub async fn login(
             Ok(())
         })
         .await?;
-    tracing::info!(user = %user.username, "signed in");
+    tracing::info!(user = %LogText(&user.username), "signed in");
     Ok(Json(issue_tokens(&state, &user, &session_id).await?))
 }
 
-fn too_many_attempts(wait: u64) -> AppError {
+fn too_many_attempts(locked: Locked) -> AppError {
+    let wait = locked.secs();
     AppError::TooManyRequests {
         detail: format!("Too many failed sign-in attempts. Try again in {wait} seconds."),
         retry_after_secs: wait,
@@ -324,6 +341,7 @@ pub struct RegisterBody {
 /// Self-service accounts (contract §2.2); administrators cannot be created here.
 pub async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     JsonBody(body): JsonBody<RegisterBody>,
 ) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
     let username = body.username.unwrap_or_default().trim().to_string();
@@ -381,9 +399,19 @@ pub async fn register(
     } else {
         display_name
     };
-    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))??;
+    if let Err(wait) = state.registrations.admit(ClientKey::of(ip), Instant::now()) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return Err(AppError::TooManyRequests {
+            detail: format!(
+                "Too many accounts were registered from your network. Try again in {minutes} minutes."
+            ),
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let hash = state
+        .hash_gate
+        .run(move || passwords::hash(&password))
+        .await??;
     let (u, e, d) = (username.clone(), email.clone(), display_name.clone());
     let session_id = uuid::Uuid::new_v4().to_string();
     let sid = session_id.clone();
@@ -407,7 +435,7 @@ pub async fn register(
         })
         .await?
         .ok_or_else(|| AppError::Conflict("That username or email is already registered".into()))?;
-    tracing::info!(user = %user.username, role = user.role.as_str(), "registered");
+    tracing::info!(user = %LogText(&user.username), role = user.role.as_str(), "registered");
     Ok((
         StatusCode::CREATED,
         Json(issue_tokens(&state, &user, &session_id).await?),

@@ -3,6 +3,7 @@
 pub mod extract;
 pub mod handlers;
 pub mod passwords;
+pub mod register_limit;
 pub mod store;
 pub mod throttle;
 pub mod tokens;

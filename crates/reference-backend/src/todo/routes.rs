@@ -1,6 +1,7 @@
 //! `/api/{user_id}/chat`, `/conversations`, `/tasks` (canonical-api.md, Todo chat).
 
 use super::agent::{self, AgentReply, TaskChange};
+use super::limits::{self, QuotaExceeded};
 use super::tasks::{self, Changes, Filter, Task};
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, AppError, FieldError};
@@ -96,20 +97,51 @@ struct ChatBody {
     client_message_id: Option<String>,
 }
 
-fn history(conn: &Connection, conversation_id: &str) -> rusqlite::Result<Vec<Value>> {
+fn message_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+    let tool_calls: Option<String> = r.get(3)?;
+    Ok(json!({
+        "id": r.get::<_, i64>(0)?,
+        "role": r.get::<_, String>(1)?,
+        "content": r.get::<_, String>(2)?,
+        "tool_calls": tool_calls.and_then(|t| serde_json::from_str::<Value>(&t).ok()),
+        "created_at": r.get::<_, String>(4)?,
+    }))
+}
+
+/// The newest `limit` messages before message `before` (all when `None`),
+/// oldest first, and whether older ones remain.
+fn history_page(
+    conn: &Connection,
+    conversation_id: &str,
+    limit: i64,
+    before: Option<i64>,
+) -> rusqlite::Result<(Vec<Value>, bool)> {
     let mut stmt = conn.prepare(
-        "SELECT id, role, content, tool_calls, created_at FROM messages WHERE conversation_id = ?1 ORDER BY id",
+        "SELECT id, role, content, tool_calls, created_at FROM messages
+         WHERE conversation_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
     )?;
-    let rows = stmt.query_map([conversation_id], |r| {
-        let tool_calls: Option<String> = r.get(3)?;
-        Ok(json!({
-            "id": r.get::<_, i64>(0)?,
-            "role": r.get::<_, String>(1)?,
-            "content": r.get::<_, String>(2)?,
-            "tool_calls": tool_calls.and_then(|t| serde_json::from_str::<Value>(&t).ok()),
-            "created_at": r.get::<_, String>(4)?,
-        }))
-    })?;
+    let rows = stmt.query_map(
+        params![conversation_id, before.unwrap_or(i64::MAX), limit + 1],
+        message_json,
+    )?;
+    let mut page = rows.collect::<rusqlite::Result<Vec<Value>>>()?;
+    let has_more = page.len() as i64 > limit;
+    page.truncate(limit as usize);
+    page.reverse();
+    Ok((page, has_more))
+}
+
+/// The messages of one exchange: from `first_id` on, at most the message and its reply.
+fn exchange(
+    conn: &Connection,
+    conversation_id: &str,
+    first_id: i64,
+) -> rusqlite::Result<Vec<Value>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, role, content, tool_calls, created_at FROM messages
+         WHERE conversation_id = ?1 AND id >= ?2 ORDER BY id LIMIT 2",
+    )?;
+    let rows = stmt.query_map(params![conversation_id, first_id], message_json)?;
     rows.collect()
 }
 
@@ -144,7 +176,7 @@ fn earlier_answer(
         "conversation_id": conversation_id,
         "response": response,
         "tool_calls": tool_calls,
-        "messages": history(conn, &conversation_id)?,
+        "messages": exchange(conn, &conversation_id, message_id)?,
     })))
 }
 
@@ -194,7 +226,7 @@ async fn chat(
         .call(move |conn| {
             if let Some(c) = &client_id {
                 if let Some(answer) = earlier_answer(conn, uid, c)? {
-                    return Ok(Ok((answer, Vec::new())));
+                    return Ok(ChatOutcome::Answered(answer, Vec::new()));
                 }
             }
             let tx = conn.transaction()?;
@@ -209,11 +241,19 @@ async fn chat(
                         )
                         .optional()?;
                     match found {
-                        Some(last) => (id, last),
-                        None => return Ok(Err(id)),
+                        Some(last) => {
+                            if let Err(full) = limits::check_message_quota(&tx, &id)? {
+                                return Ok(ChatOutcome::Full(full));
+                            }
+                            (id, last)
+                        }
+                        None => return Ok(ChatOutcome::NoConversation(id)),
                     }
                 }
                 None => {
+                    if let Err(full) = limits::check_conversation_quota(&tx, uid)? {
+                        return Ok(ChatOutcome::Full(full));
+                    }
                     let id = uuid::Uuid::new_v4().to_string();
                     tx.execute(
                         "INSERT INTO conversations (id, user_id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -226,6 +266,7 @@ async fn chat(
                 "INSERT INTO messages (conversation_id, user_id, role, content, client_message_id, created_at) VALUES (?1, ?2, 'user', ?3, ?4, ?5)",
                 params![conversation_id, uid, message, client_id, now],
             )?;
+            let first_id = tx.last_insert_rowid();
             let AgentReply { response, tool_calls, changes, last_task: next_last } =
                 agent::run(&tx, uid, last_task, agent::parse(&message), &now)?;
             let tool_calls = Value::Array(tool_calls);
@@ -238,9 +279,10 @@ async fn chat(
                 "UPDATE conversations SET updated_at = ?2, last_task_id = ?3 WHERE id = ?1",
                 params![conversation_id, now, last],
             )?;
-            let messages = history(&tx, &conversation_id)?;
+            // Only what is new: the client already has the rest.
+            let messages = exchange(&tx, &conversation_id, first_id)?;
             tx.commit()?;
-            Ok(Ok((
+            Ok(ChatOutcome::Answered(
                 json!({
                     "conversation_id": conversation_id,
                     "response": response,
@@ -248,56 +290,86 @@ async fn chat(
                     "messages": messages,
                 }),
                 changes,
-            )))
+            ))
         })
         .await?;
     match outcome {
-        Ok((answer, changes)) => {
+        ChatOutcome::Answered(answer, changes) => {
             publish(&state, uid, &changes);
             Ok(Json(answer))
         }
-        Err(id) => Err(AppError::NotFound(format!("Conversation {id} not found"))),
+        ChatOutcome::NoConversation(id) => {
+            Err(AppError::NotFound(format!("Conversation {id} not found")))
+        }
+        ChatOutcome::Full(full) => Err(AppError::Conflict(full.0)),
     }
+}
+
+enum ChatOutcome {
+    Answered(Value, Vec<TaskChange>),
+    NoConversation(String),
+    Full(QuotaExceeded),
 }
 
 // ------------------------------------------------------------------ conversations
 
 #[derive(Debug, Deserialize)]
-struct LimitQuery {
+struct PageQuery {
     #[serde(default)]
     limit: Option<String>,
+    #[serde(default)]
+    offset: Option<String>,
+    /// Messages: only those older than this message id.
+    #[serde(default)]
+    before: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+/// A query number in `range`, or its default; a 422 naming the parameter otherwise.
+fn query_number(
+    raw: Option<&str>,
+    name: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> ApiResult<i64> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(default);
+    };
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            AppError::Validation(vec![FieldError {
+                loc: vec!["query".into(), name.into()],
+                msg: format!(
+                    "ensure this value is between {} and {}",
+                    range.start(),
+                    range.end()
+                ),
+                kind: "value_error.number".into(),
+            }])
+        })
 }
 
 async fn list_conversations(
     State(state): State<AppState>,
     user: AuthUser,
     Path(path_user): Path<String>,
-    Query(query): Query<LimitQuery>,
+    Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
     let uid = own_id(&user, &path_user)?;
-    let limit = match query.limit.as_deref() {
-        None => 20,
-        Some(raw) => raw
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|l| (1..=100).contains(l))
-            .ok_or_else(|| {
-                AppError::Validation(vec![FieldError {
-                    loc: vec!["query".into(), "limit".into()],
-                    msg: "ensure this value is between 1 and 100".into(),
-                    kind: "value_error.number".into(),
-                }])
-            })?,
-    };
-    let conversations = state
+    let (default, max) = limits::CONVERSATION_PAGE;
+    let limit = query_number(query.limit.as_deref(), "limit", default, 1..=max)?;
+    let offset = query_number(query.offset.as_deref(), "offset", 0, 0..=i64::MAX)?;
+    let (conversations, total) = state
         .db
         .call(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, title, created_at, updated_at FROM conversations WHERE user_id = ?1
-                 ORDER BY updated_at DESC, rowid DESC LIMIT ?2",
+                 ORDER BY updated_at DESC, rowid DESC LIMIT ?2 OFFSET ?3",
             )?;
-            let rows = stmt.query_map(params![uid, limit], |r| {
+            let rows = stmt.query_map(params![uid, limit, offset], |r| {
                 Ok(json!({
                     "id": r.get::<_, String>(0)?,
                     "title": r.get::<_, String>(1)?,
@@ -305,13 +377,22 @@ async fn list_conversations(
                     "updated_at": r.get::<_, String>(3)?,
                 }))
             })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<Value>>>()?)
+            let list = rows.collect::<rusqlite::Result<Vec<Value>>>()?;
+            let total: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM conversations WHERE user_id = ?1",
+                [uid],
+                |r| r.get(0),
+            )?;
+            Ok((list, total))
         })
         .await?;
     let count = conversations.len();
-    Ok(Json(
-        json!({ "conversations": conversations, "count": count }),
-    ))
+    Ok(Json(json!({
+        "conversations": conversations,
+        "count": count,
+        "total": total,
+        "has_more": offset + (count as i64) < total,
+    })))
 }
 
 fn owns_conversation(conn: &Connection, uid: i64, id: &str) -> rusqlite::Result<bool> {
@@ -326,20 +407,27 @@ async fn conversation_messages(
     State(state): State<AppState>,
     user: AuthUser,
     Path((path_user, conversation_id)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
     let uid = own_id(&user, &path_user)?;
+    let (default, max) = limits::MESSAGE_PAGE;
+    let limit = query_number(query.limit.as_deref(), "limit", default, 1..=max)?;
+    let before = match query.before.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(query_number(Some(raw), "before", 0, 1..=i64::MAX)?),
+    };
     let id = conversation_id.clone();
-    let messages = state
+    let (messages, has_more) = state
         .db
         .call(move |conn| {
             if !owns_conversation(conn, uid, &id)? {
                 return Ok(None);
             }
-            Ok(Some(history(conn, &id)?))
+            Ok(Some(history_page(conn, &id, limit, before)?))
         })
         .await?
         .ok_or_else(|| AppError::NotFound(format!("Conversation {conversation_id} not found")))?;
-    Ok(Json(json!({ "messages": messages })))
+    Ok(Json(json!({ "messages": messages, "has_more": has_more })))
 }
 
 async fn delete_conversation(
@@ -368,17 +456,11 @@ async fn delete_conversation(
 
 // ------------------------------------------------------------------ tasks
 
-#[derive(Debug, Deserialize)]
-struct StatusQuery {
-    #[serde(default)]
-    status: Option<String>,
-}
-
 async fn list_tasks(
     State(state): State<AppState>,
     user: AuthUser,
     Path(path_user): Path<String>,
-    Query(query): Query<StatusQuery>,
+    Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
     let uid = own_id(&user, &path_user)?;
     let filter = match query.status.as_deref() {
@@ -391,12 +473,21 @@ async fn list_tasks(
             }])
         })?,
     };
-    let list = state
+    let (default, max) = limits::TASK_PAGE;
+    let limit = query_number(query.limit.as_deref(), "limit", default, 1..=max)?;
+    let offset = query_number(query.offset.as_deref(), "offset", 0, 0..=i64::MAX)?;
+    let (list, total) = state
         .db
-        .call(move |conn| Ok(tasks::list(conn, uid, filter)?))
+        .call(move |conn| Ok(tasks::page(conn, uid, filter, limit, offset)?))
         .await?;
-    let total = list.len();
-    Ok(Json(json!({ "tasks": list, "total": total })))
+    let has_more = offset + (list.len() as i64) < total;
+    Ok(Json(json!({
+        "tasks": list,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "has_more": has_more,
+    })))
 }
 
 fn check_title(title: &str) -> ApiResult<()> {
@@ -456,7 +547,8 @@ async fn create_task(
                 &now_iso(),
             )?)
         })
-        .await?;
+        .await?
+        .map_err(|full| AppError::Conflict(full.0))?;
     publish(&state, uid, &[TaskChange::Created(task.clone())]);
     Ok((StatusCode::CREATED, Json(task)))
 }

@@ -1,6 +1,7 @@
 //! Tasks in SQLite, always scoped to one user. The REST routes and the chat
 //! agent call these same functions.
 
+use super::limits::{check_task_quota, QuotaExceeded};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
@@ -57,16 +58,42 @@ fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
 const COLUMNS: &str = "id, title, description, completed, created_at, updated_at";
 
 pub fn list(conn: &Connection, user_id: i64, filter: Filter) -> rusqlite::Result<Vec<Task>> {
-    let condition = match filter {
-        Filter::All => "",
-        Filter::Pending => " AND completed = 0",
-        Filter::Completed => " AND completed = 1",
-    };
+    let condition = filter_condition(filter);
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM tasks WHERE user_id = ?1{condition} ORDER BY id"
     ))?;
     let rows = stmt.query_map([user_id], task_from_row)?;
     rows.collect()
+}
+
+/// One page of the user's tasks (oldest first) and how many match in all.
+pub fn page(
+    conn: &Connection,
+    user_id: i64,
+    filter: Filter,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<Task>, i64)> {
+    let condition = filter_condition(filter);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM tasks WHERE user_id = ?1{condition} ORDER BY id LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = stmt.query_map(params![user_id, limit, offset], task_from_row)?;
+    let tasks = rows.collect::<rusqlite::Result<Vec<Task>>>()?;
+    let total = conn.query_row(
+        &format!("SELECT COUNT(*) FROM tasks WHERE user_id = ?1{condition}"),
+        [user_id],
+        |r| r.get(0),
+    )?;
+    Ok((tasks, total))
+}
+
+fn filter_condition(filter: Filter) -> &'static str {
+    match filter {
+        Filter::All => "",
+        Filter::Pending => " AND completed = 0",
+        Filter::Completed => " AND completed = 1",
+    }
 }
 
 pub fn get(conn: &Connection, user_id: i64, id: i64) -> rusqlite::Result<Option<Task>> {
@@ -78,19 +105,25 @@ pub fn get(conn: &Connection, user_id: i64, id: i64) -> rusqlite::Result<Option<
     .optional()
 }
 
+/// Creates a task, unless the user's quota is full.
 pub fn create(
     conn: &Connection,
     user_id: i64,
     title: &str,
     description: Option<&str>,
     now: &str,
-) -> rusqlite::Result<Task> {
+) -> rusqlite::Result<Result<Task, QuotaExceeded>> {
+    if let Err(full) = check_task_quota(conn, user_id)? {
+        return Ok(Err(full));
+    }
     conn.execute(
         "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
         params![user_id, title, description, now],
     )?;
     let id = conn.last_insert_rowid();
-    get(conn, user_id, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
+    get(conn, user_id, id)?
+        .ok_or(rusqlite::Error::QueryReturnedNoRows)
+        .map(Ok)
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

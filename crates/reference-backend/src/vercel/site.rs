@@ -127,7 +127,14 @@ impl Site {
                     .headers
                     .iter()
                     .find(|(k, _)| k.eq_ignore_ascii_case("location"))
-                    .map(|(_, v)| substitute(v, &captures))
+                    .map(|(_, v)| (v.starts_with('/'), substitute(v, &captures)))
+                    .map(|(path_template, v)| {
+                        if path_template {
+                            same_origin_path(&v)
+                        } else {
+                            v
+                        }
+                    })
                     .unwrap_or_else(|| "/".into());
                 let location = append_query(&location, &extra_query);
                 return Routed {
@@ -260,6 +267,19 @@ fn substitute(template: &str, captures: &[String]) -> String {
         }
     }
     out
+}
+
+/// A redirect whose rule names a path must stay on this origin, whatever the
+/// request's path filled in: `//evil.example` (from `//evil.example/` and the
+/// trailing-slash rule) would be a protocol-relative URL of another host.
+/// Browsers drop tabs and newlines from URLs and read `\` as `/`, so those go
+/// first, then any run of leading slashes becomes one.
+fn same_origin_path(location: &str) -> String {
+    let cleaned: String = location
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    format!("/{}", cleaned.trim_start_matches(['/', '\\']))
 }
 
 fn append_query(path: &str, queries: &[String]) -> String {
@@ -421,6 +441,25 @@ mod tests {
             site.route("/docs", None).decision,
             Decision::File(dir.path().join("docs/index.html"))
         );
+    }
+
+    #[test]
+    fn redirects_never_leave_the_origin() {
+        let (_dir, site) = site(r#"{"cleanUrls": true, "trailingSlash": false}"#);
+        for (path, expected) in [
+            ("//evil.example/", "/evil.example"),
+            ("//evil.example.html", "/evil.example"),
+            ("///evil.example/", "/evil.example"),
+            ("/\\evil.example/", "/evil.example"),
+            ("/%5Cevil.example/", "/%5Cevil.example"),
+        ] {
+            match site.route(path, None).decision {
+                Decision::Redirect { location, .. } => assert_eq!(location, expected, "{path:?}"),
+                other => panic!("{path:?}: {other:?}"),
+            }
+        }
+        assert_eq!(same_origin_path("/ok/path"), "/ok/path");
+        assert_eq!(same_origin_path("/\t/\n/evil.example"), "/evil.example");
     }
 
     #[test]

@@ -89,6 +89,19 @@ impl Backend {
         send(&self.router, request).await
     }
 
+    /// A JSON POST as the TCP peer `client` would send it.
+    pub async fn post_from(&self, client: [u8; 4], uri: &str, body: Value) -> Reply {
+        let mut request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        let peer = std::net::SocketAddr::from((client, 40_000));
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        send(&self.router, request).await
+    }
+
     pub async fn get(&self, uri: &str, token: Option<&str>) -> Reply {
         self.request(Method::GET, uri, token, None).await
     }

@@ -1,6 +1,7 @@
 //! Carrying out a parsed command against the user's tasks.
 
 use super::parse::{Intent, Target};
+use crate::todo::limits;
 use crate::todo::tasks::{self, Changes, Filter, Task};
 use rusqlite::Connection;
 use serde_json::{json, Value};
@@ -122,7 +123,7 @@ fn resolve(
     }
 }
 
-fn describe_list(filter: Filter, list: &[Task]) -> String {
+fn describe_list(filter: Filter, list: &[Task], total: i64) -> String {
     let kind = match filter {
         Filter::All => "",
         Filter::Pending => "pending ",
@@ -142,12 +143,14 @@ fn describe_list(filter: Filter, list: &[Task]) -> String {
             )
         })
         .collect();
-    let noun = if list.len() == 1 { "task" } else { "tasks" };
-    format!(
-        "You have {} {kind}{noun}:\n{}",
-        list.len(),
-        lines.join("\n")
-    )
+    let noun = if total == 1 { "task" } else { "tasks" };
+    let more = total - list.len() as i64;
+    let rest = if more > 0 {
+        format!("\n…and {more} more: the task panel shows them all.")
+    } else {
+        String::new()
+    };
+    format!("You have {total} {kind}{noun}:\n{}{rest}", lines.join("\n"))
 }
 
 pub fn run(
@@ -166,7 +169,10 @@ pub fn run(
                     tasks::MAX_TITLE
                 )));
             }
-            let task = tasks::create(conn, user_id, &title, description.as_deref(), now)?;
+            let task = match tasks::create(conn, user_id, &title, description.as_deref(), now)? {
+                Ok(task) => task,
+                Err(full) => return Ok(AgentReply::say(full.0)),
+            };
             let mut parameters = json!({ "title": task.title });
             if let Some(d) = &task.description {
                 parameters["description"] = json!(d);
@@ -186,13 +192,14 @@ pub fn run(
             }
         }
         Intent::List(filter) => {
-            let list = tasks::list(conn, user_id, filter)?;
+            let (list, total) =
+                tasks::page(conn, user_id, filter, limits::TASKS_IN_A_REPLY as i64, 0)?;
             let result: Vec<Value> = list
                 .iter()
                 .map(|t| json!({ "id": t.id, "title": t.title, "completed": t.completed }))
                 .collect();
             AgentReply {
-                response: describe_list(filter, &list),
+                response: describe_list(filter, &list, total),
                 tool_calls: vec![call(
                     "list_tasks",
                     json!({ "status": filter.as_str() }),

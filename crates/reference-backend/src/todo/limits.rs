@@ -1,0 +1,106 @@
+//! What one account may keep, and how much one answer may carry. Every list is
+//! paged and every store has a quota, so a single (self-registered) user cannot
+//! make a request, or the database, unboundedly large for everyone else.
+
+use rusqlite::{params, Connection};
+
+/// Tasks one account may keep.
+pub const MAX_TASKS_PER_USER: i64 = 10_000;
+/// Conversations one account may keep.
+pub const MAX_CONVERSATIONS_PER_USER: i64 = 1_000;
+/// Messages (yours and the assistant's) one conversation may hold.
+pub const MAX_MESSAGES_PER_CONVERSATION: i64 = 5_000;
+
+/// Page sizes: the default when a request names none, and the most it may ask.
+pub const TASK_PAGE: (i64, i64) = (500, 500);
+pub const CONVERSATION_PAGE: (i64, i64) = (20, 100);
+pub const MESSAGE_PAGE: (i64, i64) = (100, 500);
+/// Tasks a "show my tasks" reply lists; the rest are counted.
+pub const TASKS_IN_A_REPLY: usize = 50;
+
+/// A quota that an operation would exceed: the 409's sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaExceeded(pub String);
+
+pub fn check_task_quota(
+    conn: &Connection,
+    user_id: i64,
+) -> rusqlite::Result<Result<(), QuotaExceeded>> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM tasks WHERE user_id = ?1",
+        [user_id],
+        |r| r.get(0),
+    )?;
+    Ok(if n >= MAX_TASKS_PER_USER {
+        Err(QuotaExceeded(format!(
+            "You have {} tasks, the most this server keeps for one account. Delete some to add more.",
+            group(MAX_TASKS_PER_USER)
+        )))
+    } else {
+        Ok(())
+    })
+}
+
+pub fn check_conversation_quota(
+    conn: &Connection,
+    user_id: i64,
+) -> rusqlite::Result<Result<(), QuotaExceeded>> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM conversations WHERE user_id = ?1",
+        [user_id],
+        |r| r.get(0),
+    )?;
+    Ok(if n >= MAX_CONVERSATIONS_PER_USER {
+        Err(QuotaExceeded(format!(
+            "You have {} conversations, the most this server keeps. Delete an old one to start a new one.",
+            group(MAX_CONVERSATIONS_PER_USER)
+        )))
+    } else {
+        Ok(())
+    })
+}
+
+pub fn check_message_quota(
+    conn: &Connection,
+    conversation_id: &str,
+) -> rusqlite::Result<Result<(), QuotaExceeded>> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1",
+        params![conversation_id],
+        |r| r.get(0),
+    )?;
+    // A message and its reply: two rows.
+    Ok(if n + 2 > MAX_MESSAGES_PER_CONVERSATION {
+        Err(QuotaExceeded(format!(
+            "This conversation has reached {} messages. Start a new conversation to go on.",
+            group(MAX_MESSAGES_PER_CONVERSATION)
+        )))
+    } else {
+        Ok(())
+    })
+}
+
+/// `10000` → `10,000`.
+fn group(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group(10_000), "10,000");
+        assert_eq!(group(500), "500");
+        assert_eq!(group(1_000_000), "1,000,000");
+    }
+}
