@@ -9,6 +9,7 @@ pub mod clock;
 pub mod context;
 pub mod focus;
 pub mod layout;
+pub mod navigation;
 pub mod observability;
 pub mod pages;
 pub mod panic;

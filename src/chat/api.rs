@@ -2,10 +2,15 @@
 
 use crate::api::{ApiClient, ApiError};
 use dashboard_core::chat::{
-    parse_conversations, parse_history, parse_reply, parse_tasks, ChatReply, ConversationSummary,
-    HistoryMessage, Task, SEND_TIMEOUT_MS,
+    has_more, parse_conversations, parse_history_page, parse_reply, parse_tasks, ChatReply,
+    ConversationSummary, HistoryPage, Task, SEND_TIMEOUT_MS,
 };
 use serde_json::{json, Value};
+
+/// Conversations asked for at a time.
+pub const CONVERSATION_PAGE: usize = 50;
+/// Tasks asked for at a time (the reference backend's largest page).
+pub const TASK_PAGE: usize = 500;
 
 #[derive(Clone)]
 pub struct ChatApi {
@@ -49,26 +54,38 @@ impl ChatApi {
         decode(parse_reply(&answer))
     }
 
-    pub async fn history(&self, conversation: &str) -> Result<Vec<HistoryMessage>, ApiError> {
+    /// The newest page of a conversation's history, or the page before message `before`.
+    pub async fn history(
+        &self,
+        conversation: &str,
+        before: Option<&str>,
+    ) -> Result<HistoryPage, ApiError> {
+        let mut url = format!(
+            "{}/conversations/{}/messages",
+            self.base,
+            encode(conversation)
+        );
+        if let Some(before) = before {
+            url.push_str(&format!("?before={}", encode(before)));
+        }
+        let answer: Value = self.api.get(&url).send().await?;
+        decode(parse_history_page(&answer))
+    }
+
+    /// One page of conversations, newest first, from `offset`; and whether more remain.
+    pub async fn conversations(
+        &self,
+        offset: usize,
+    ) -> Result<(Vec<ConversationSummary>, bool), ApiError> {
         let answer: Value = self
             .api
             .get(&format!(
-                "{}/conversations/{}/messages",
-                self.base,
-                encode(conversation)
+                "{}/conversations?limit={CONVERSATION_PAGE}&offset={offset}",
+                self.base
             ))
             .send()
             .await?;
-        decode(parse_history(&answer))
-    }
-
-    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ApiError> {
-        let answer: Value = self
-            .api
-            .get(&format!("{}/conversations?limit=50", self.base))
-            .send()
-            .await?;
-        decode(parse_conversations(&answer))
+        Ok((decode(parse_conversations(&answer))?, has_more(&answer)))
     }
 
     pub async fn delete_conversation(&self, conversation: &str) -> Result<(), ApiError> {
@@ -83,13 +100,28 @@ impl ChatApi {
             .map(|_| ())
     }
 
-    pub async fn tasks(&self) -> Result<Vec<Task>, ApiError> {
-        let answer: Value = self
-            .api
-            .get(&format!("{}/tasks?status=all", self.base))
-            .send()
-            .await?;
-        decode(parse_tasks(&answer))
+    /// The first `pages` pages of the user's tasks, and how many there are in all
+    /// (`None` from a backend that does not say).
+    pub async fn tasks(&self, pages: usize) -> Result<(Vec<Task>, Option<u64>), ApiError> {
+        let mut tasks = Vec::new();
+        let mut total = None;
+        for page in 0..pages.max(1) {
+            let answer: Value = self
+                .api
+                .get(&format!(
+                    "{}/tasks?status=all&limit={TASK_PAGE}&offset={}",
+                    self.base,
+                    page * TASK_PAGE
+                ))
+                .send()
+                .await?;
+            tasks.extend(decode(parse_tasks(&answer))?);
+            total = answer.get("total").and_then(Value::as_u64);
+            if !has_more(&answer) {
+                break;
+            }
+        }
+        Ok((tasks, total))
     }
 
     pub async fn set_completed(&self, task: &str, completed: bool) -> Result<(), ApiError> {

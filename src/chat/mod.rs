@@ -5,12 +5,14 @@
 
 mod api;
 mod composer;
+mod load_more;
 mod sidebar;
 mod store;
 mod tasks;
 mod thread;
 
 use crate::api::use_api;
+use crate::navigation::use_safe_navigate;
 use crate::session::{use_auth, AuthView};
 use api::ChatApi;
 use dashboard_core::auth::User;
@@ -18,7 +20,7 @@ use dashboard_core::chat::{send_failure, Thread};
 use dashboard_core::config::AppConfig;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 use leptos_router::NavigateOptions;
 use store::{new_client_id, ChatStore};
 
@@ -50,6 +52,8 @@ pub struct Chat {
     pub thread: RwSignal<Thread>,
     pub history: RwSignal<HistoryState>,
     pub conversations: RwSignal<ListState>,
+    /// Older conversations remain on the server ("Show older conversations").
+    pub more_conversations: RwSignal<bool>,
     /// A problem with a sidebar action (the list itself stays).
     pub list_notice: RwSignal<Option<String>>,
     pub draft: RwSignal<String>,
@@ -174,13 +178,53 @@ impl Chat {
         let chat = *self;
         let api = self.api();
         wasm_bindgen_futures::spawn_local(async move {
-            let next = match api.conversations().await {
-                Ok(list) => ListState::Ready(list),
+            let next = match api.conversations(0).await {
+                Ok((list, more)) => {
+                    let _ = chat.more_conversations.try_set(more);
+                    ListState::Ready(list)
+                }
                 Err(e) if matches!(e.status(), Some(404 | 405)) => ListState::Unsupported,
                 Err(e) => ListState::Failed(e.user_message()),
             };
             let _ = chat.conversations.try_set(next);
         });
+    }
+
+    /// Appends the next page of older conversations to the list.
+    pub async fn load_older_conversations(self) -> Result<(), crate::api::ApiError> {
+        let offset = match self.conversations.get_untracked() {
+            ListState::Ready(list) => list.len(),
+            _ => return Ok(()),
+        };
+        let (older, more) = self.api().conversations(offset).await?;
+        let _ = self.conversations.try_update(|state| {
+            if let ListState::Ready(list) = state {
+                for c in older {
+                    if !list.iter().any(|known| known.id == c.id) {
+                        list.push(c);
+                    }
+                }
+            }
+        });
+        let _ = self.more_conversations.try_set(more);
+        Ok(())
+    }
+
+    /// Puts the page of messages before the oldest shown in front of the thread.
+    pub async fn load_earlier_messages(self) -> Result<(), crate::api::ApiError> {
+        let Some((Some(id), Some(before))) = self
+            .thread
+            .try_with_untracked(|t| (t.conversation_id.clone(), t.earlier.clone()))
+        else {
+            return Ok(());
+        };
+        let page = self.api().history(&id, Some(&before)).await?;
+        let _ = self.thread.try_update(|t| {
+            if t.conversation_id.as_deref() == Some(id.as_str()) {
+                t.prepend(page);
+            }
+        });
+        Ok(())
     }
 
     pub fn delete_conversation(&self, id: String) {
@@ -255,7 +299,7 @@ impl Chat {
         let chat = *self;
         let api = self.api();
         wasm_bindgen_futures::spawn_local(async move {
-            let result = api.history(&id).await;
+            let result = api.history(&id, None).await;
             if chat
                 .thread
                 .try_with_untracked(|t| t.conversation_id.clone())
@@ -266,9 +310,9 @@ impl Chat {
                 return; // another conversation was opened meanwhile
             }
             let state = match result {
-                Ok(history) => {
+                Ok(page) => {
                     chat.thread
-                        .set(Thread::load(Some(id.clone()), history, &outbox));
+                        .set(Thread::load_page(Some(id.clone()), page, &outbox));
                     HistoryState::Ready
                 }
                 Err(e) if e.status() == Some(404) => {
@@ -307,7 +351,7 @@ pub fn ChatPage() -> impl IntoView {
     let config = expect_context::<AppConfig>();
     let api = use_api().with_base_url(&config.chat_api_base_url);
     let params = use_params_map();
-    let navigate = use_navigate();
+    let navigate = use_safe_navigate();
     let store = ChatStore::new(&user.id);
 
     let route_conversation =
@@ -330,6 +374,7 @@ pub fn ChatPage() -> impl IntoView {
         thread: RwSignal::new(Thread::new(None)),
         history: RwSignal::new(HistoryState::Loading),
         conversations: RwSignal::new(ListState::Loading),
+        more_conversations: RwSignal::new(false),
         list_notice: RwSignal::new(None),
         draft: RwSignal::new(String::new()),
         tasks_changed: RwSignal::new(0),

@@ -1,6 +1,7 @@
 //! The conversation list, newest first: open one, start a new one, delete one
 //! (after an inline confirmation). Hidden when the backend keeps no list.
 
+use super::load_more::LoadMore;
 use super::{use_chat, ListState};
 use crate::focus::focus_when_attached;
 use dashboard_core::chat::ConversationSummary;
@@ -43,6 +44,14 @@ pub fn ConversationList() -> impl IntoView {
                         .map(|c| view! { <ConversationItem conversation=c current confirming /> })
                         .collect_view()}
                 </ul>
+                <Show when=move || chat.more_conversations.get()>
+                    <LoadMore
+                        label="Show older conversations"
+                        busy_label="Loading older conversations…"
+                        what="Older conversations"
+                        load=move || chat.load_older_conversations()
+                    />
+                </Show>
             }
             .into_any(),
         };

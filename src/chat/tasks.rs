@@ -64,6 +64,10 @@ struct TaskFeed {
     /// Events that arrived while a fetch was out: replayed over its answer,
     /// which may predate them.
     replay: StoredValue<Vec<TaskEvent>>,
+    /// Pages of tasks shown (the server pages long lists); "Show more" adds one.
+    pages: RwSignal<usize>,
+    /// How many tasks the server holds in all, when it says.
+    total: RwSignal<Option<u64>>,
 }
 
 impl TaskFeed {
@@ -72,8 +76,9 @@ impl TaskFeed {
         let ticket = self.latest.get_value() + 1;
         self.latest.set_value(ticket);
         self.in_flight.update_value(|n| *n += 1);
+        let pages = self.pages.get_untracked();
         async move {
-            let result = api.tasks().await;
+            let result = api.tasks(pages).await;
             // The panel may be gone by now.
             if self
                 .in_flight
@@ -91,11 +96,12 @@ impl TaskFeed {
                 .try_update_value(std::mem::take)
                 .unwrap_or_default();
             match result {
-                Ok(mut list) => {
+                Ok((mut list, total)) => {
                     for event in replay {
                         apply_task_event(&mut list, event);
                     }
                     self.tasks.set(list);
+                    self.total.set(total);
                     self.state.set(LoadState::Ready);
                     self.refresh_error.set(None);
                 }
@@ -168,6 +174,8 @@ pub fn TaskPanel() -> impl IntoView {
         latest: StoredValue::new(0),
         in_flight: StoredValue::new(0),
         replay: StoredValue::new(Vec::new()),
+        pages: RwSignal::new(1),
+        total: RwSignal::new(None),
     };
     let filter = RwSignal::new(Filter::All);
 
@@ -264,6 +272,21 @@ pub fn TaskPanel() -> impl IntoView {
                     </Show>
                 }
                 .into_any(),
+            }}
+            {move || {
+                let shown = feed.tasks.with(Vec::len) as u64;
+                feed.total.get().filter(|total| *total > shown).map(|total| view! {
+                    <p class="muted task-more">
+                        {format!("Showing {shown} of {total} tasks.")}
+                        " "
+                        <button type="button" class="button-small button-secondary" on:click=move |_| {
+                            feed.pages.update(|p| *p += 1);
+                            feed.reload();
+                        }>
+                            "Show more tasks"
+                        </button>
+                    </p>
+                })
             }}
             {move || feed.refresh_error.get().map(|message| view! {
                 <p class="task-error" role="alert">{message}</p>

@@ -3,6 +3,7 @@
 //! messages with Retry. It follows new messages only while the reader is at
 //! the bottom (or just sent one); otherwise a "New messages" button appears.
 
+use super::load_more::LoadMore;
 use super::{use_chat, HistoryState};
 use dashboard_core::chat::{task_card, CardTask, Entry, Role, Status, TaskCard};
 use leptos::html;
@@ -29,9 +30,11 @@ pub fn ThreadView() -> impl IntoView {
 
     // After each change of the thread. Effects may run before the list's DOM
     // is updated, so the scrolling itself waits for the next frame.
-    Effect::new(move |previous: Option<(usize, bool, u64)>| {
+    // The last entry's key: earlier messages put in front are no news.
+    Effect::new(move |previous: Option<(Option<String>, bool, u64)>| {
         let shape = (
-            chat.thread.with(|t| t.entries.len()),
+            chat.thread
+                .with(|t| t.entries.last().map(|e| e.key.clone())),
             chat.thread.with(|t| t.is_sending()),
             chat.sent.get(),
         );
@@ -39,8 +42,8 @@ pub fn ThreadView() -> impl IntoView {
         if !loaded {
             return shape;
         }
-        let sent_now = previous.is_some_and(|p| p.2 != shape.2);
-        let grew = previous.is_some_and(|p| p.0 < shape.0);
+        let sent_now = previous.as_ref().is_some_and(|p| p.2 != shape.2);
+        let grew = previous.as_ref().is_some_and(|p| p.0 != shape.0);
         if previous.is_none() || sent_now {
             following.set_value(true);
             set_unseen.set(false);
@@ -111,6 +114,14 @@ pub fn ThreadView() -> impl IntoView {
                 on:scroll=on_scroll
             >
                 <HistoryNotice />
+                <Show when=move || chat.thread.with(|t| t.earlier.is_some())>
+                    <LoadMore
+                        label="Show earlier messages"
+                        busy_label="Loading earlier messages…"
+                        what="Earlier messages"
+                        load=move || chat.load_earlier_messages()
+                    />
+                </Show>
                 <Show when=empty>
                     <div class="chat-empty">
                         <h2>"What needs doing?"</h2>

@@ -11,8 +11,9 @@ mod panels;
 
 use crate::api::{use_api, ApiClient, ApiError};
 use crate::charts::use_charts;
+use crate::navigation::use_safe_navigate;
 use crate::poll::use_poller;
-use crate::realtime::{use_channel_event, METRICS_CHANNEL};
+use crate::realtime::{use_channel_event, ADMIN_CHANNEL};
 use dashboard_core::config::AppConfig;
 use dashboard_core::format;
 use dashboard_core::infra::{
@@ -22,7 +23,7 @@ use dashboard_core::interval;
 use dashboard_core::live::{Freshness, LiveMetrics};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::NavigateOptions;
 use serde_json::Value;
 
@@ -77,7 +78,7 @@ pub fn ObservabilityPage() -> impl IntoView {
     let api = use_api();
     let query = use_query_map();
     let location = use_location();
-    let navigate = use_navigate();
+    let navigate = use_safe_navigate();
 
     let default_interval = Some(config.refresh_interval_secs * 1000.0);
     let interval = Memo::new(move |_| {
@@ -129,9 +130,9 @@ pub fn ObservabilityPage() -> impl IntoView {
     };
     let poll = use_poller(interval.into(), fetch);
 
-    // Reports pushed between polls (`metrics.updated`) take the same path.
+    // Reports pushed between polls (`metrics.updated`, admins only) take the same path.
     use_channel_event(
-        Signal::derive(|| Some(METRICS_CHANNEL.to_string())),
+        Signal::derive(|| Some(ADMIN_CHANNEL.to_string())),
         "metrics.updated",
         move |message| {
             if let Some(report) = message.data.get("infrastructure") {

@@ -1,21 +1,21 @@
 //! `/login` (alias `/sign-in`): sign in, then go back where the user came from.
 
 use crate::api::ApiError;
+use crate::navigation::{return_target, use_safe_navigate};
 use crate::session::{use_auth, use_session, AuthView};
 use dashboard_core::auth::{landing_path, User};
-use dashboard_core::redirect::redirect_or_root;
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
-    let navigate = use_navigate();
+    let navigate = use_safe_navigate();
     let redirect_param = Memo::new(move |_| query.with(|q| q.get("redirect")));
     let expired_notice =
         Memo::new(move |_| query.with(|q| q.get("reason").as_deref() == Some("expired")));
@@ -63,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
 fn target_for(user: &User, redirect: Option<String>) -> String {
     match redirect {
         None => landing_path(&user.role).to_string(),
-        Some(raw) => redirect_or_root(Some(&raw)).to_string(),
+        Some(raw) => return_target(Some(&raw)),
     }
 }
 

@@ -8,9 +8,7 @@ mod subscriptions;
 
 pub use indicator::RealtimeIndicator;
 pub use service::{Realtime, RealtimeStatus};
-pub use subscriptions::{
-    user_channel, AlertEntry, AlertLog, RealtimeSubscriptions, ADMIN_CHANNEL, METRICS_CHANNEL,
-};
+pub use subscriptions::{user_channel, AlertEntry, AlertLog, RealtimeSubscriptions, ADMIN_CHANNEL};
 
 use crate::context::use_local;
 use crate::session::{use_auth, AuthView};

@@ -1,5 +1,7 @@
 //! The channels every signed-in user keeps while signed in: their own
-//! `private-user-{id}`, and for administrators `private-admin` (alerts).
+//! `private-user-{id}`, and for administrators `private-admin` (alerts and
+//! pushed metrics). The app subscribes to no public channel: anything on one
+//! can be read by anyone holding the app key (docs/realtime-channels.md).
 
 use super::{use_channel_event, use_subscription};
 use crate::session::{use_auth, AuthView};
@@ -9,7 +11,6 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 pub const ADMIN_CHANNEL: &str = "private-admin";
-pub const METRICS_CHANNEL: &str = "observability-metrics";
 const MAX_ALERTS: usize = 50;
 
 /// The channel of the user's own events (`task.*`).

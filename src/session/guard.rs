@@ -3,19 +3,20 @@
 //! is checked a neutral loading state shows (no flash of either).
 
 use super::{current_target, use_auth, AuthView};
+use crate::navigation::use_safe_navigate;
 use dashboard_core::auth::{landing_path, Area, User};
 use dashboard_core::redirect::login_url;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 use leptos_router::NavigateOptions;
 
 #[component]
 pub fn RequireAuth(area: Area, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
-    let navigate = use_navigate();
+    let navigate = use_safe_navigate();
     Effect::new(move |_| {
         if let AuthView::SignedOut { expired } = auth.get() {
             let target = current_target(&location);

@@ -1,16 +1,17 @@
 //! The header's account area: who is signed in, their role, and sign-out.
 
 use super::{use_auth, use_session, AuthView};
+use crate::navigation::use_safe_navigate;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 use leptos_router::NavigateOptions;
 
 #[component]
 pub fn UserMenu() -> impl IntoView {
     let auth = use_auth();
     let session = StoredValue::new_local(use_session());
-    let navigate = use_navigate();
+    let navigate = use_safe_navigate();
     let location = use_location();
     let on_login_page = move || {
         let path = location.pathname.get();

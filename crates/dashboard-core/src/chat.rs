@@ -136,6 +136,33 @@ pub fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, String> {
     Ok(list.iter().filter_map(HistoryMessage::from_json).collect())
 }
 
+/// Whether a paged list says more remain (`has_more: true`); backends that do
+/// not page send everything, so no flag means nothing more.
+pub fn has_more(body: &Value) -> bool {
+    let data = match body.get("data").filter(|_| body.get("status").is_some()) {
+        Some(data) => data,
+        None => body,
+    };
+    data.get("has_more")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// One page of a conversation's history, oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistoryPage {
+    pub messages: Vec<HistoryMessage>,
+    /// Older messages remain on the server.
+    pub has_more: bool,
+}
+
+pub fn parse_history_page(body: &Value) -> Result<HistoryPage, String> {
+    Ok(HistoryPage {
+        messages: parse_history(body)?,
+        has_more: has_more(body),
+    })
+}
+
 /// The answer to a chat message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatReply {
@@ -435,6 +462,23 @@ pub struct Pending {
 pub struct Thread {
     pub conversation_id: Option<String>,
     pub entries: Vec<Entry>,
+    /// The stored message to ask for older ones before (`?before=`), when the
+    /// server said older ones remain.
+    pub earlier: Option<String>,
+}
+
+fn stored_entry(i: usize, m: HistoryMessage) -> Entry {
+    Entry {
+        key: m
+            .id
+            .map(|id| format!("s{id}"))
+            .unwrap_or_else(|| format!("h{i}")),
+        role: m.role,
+        content: m.content,
+        tool_calls: m.tool_calls,
+        status: Status::Sent,
+        client_message_id: None,
+    }
 }
 
 impl Thread {
@@ -442,7 +486,43 @@ impl Thread {
         Thread {
             conversation_id,
             entries: Vec::new(),
+            earlier: None,
         }
+    }
+
+    /// [`Thread::load`] from the newest page of the history.
+    pub fn load_page(
+        conversation_id: Option<String>,
+        page: HistoryPage,
+        outbox: &[Pending],
+    ) -> Thread {
+        let mut thread = Thread::load(conversation_id, page.messages, outbox);
+        thread.earlier = thread.first_stored_id().filter(|_| page.has_more);
+        thread
+    }
+
+    /// Puts an older page in front of what is shown (messages already shown are skipped).
+    pub fn prepend(&mut self, page: HistoryPage) {
+        let older: Vec<Entry> = page
+            .messages
+            .into_iter()
+            .filter(|m| m.id.is_some())
+            .enumerate()
+            .map(|(i, m)| stored_entry(i, m))
+            .filter(|e| !self.entries.iter().any(|shown| shown.key == e.key))
+            .collect();
+        let loaded_any = !older.is_empty();
+        self.entries.splice(0..0, older);
+        self.earlier = self
+            .first_stored_id()
+            .filter(|_| page.has_more && loaded_any);
+    }
+
+    fn first_stored_id(&self) -> Option<String> {
+        self.entries
+            .first()
+            .and_then(|e| e.key.strip_prefix('s'))
+            .map(str::to_string)
     }
 
     /// The stored history, plus this conversation's unacknowledged messages.
@@ -454,17 +534,7 @@ impl Thread {
         let mut entries: Vec<Entry> = history
             .into_iter()
             .enumerate()
-            .map(|(i, m)| Entry {
-                key: m
-                    .id
-                    .map(|id| format!("s{id}"))
-                    .unwrap_or_else(|| format!("h{i}")),
-                role: m.role,
-                content: m.content,
-                tool_calls: m.tool_calls,
-                status: Status::Sent,
-                client_message_id: None,
-            })
+            .map(|(i, m)| stored_entry(i, m))
             .collect();
         for p in outbox
             .iter()
@@ -488,6 +558,7 @@ impl Thread {
         Thread {
             conversation_id,
             entries,
+            earlier: None,
         }
     }
 
@@ -849,5 +920,47 @@ mod tests {
             matches!(&t.entries[1].status, Status::Failed { message, .. } if message.contains("not confirmed"))
         );
         assert_eq!(t.entries[1].client_message_id.as_deref(), Some("m2"));
+    }
+
+    fn page(ids: std::ops::RangeInclusive<u32>, has_more: bool) -> HistoryPage {
+        HistoryPage {
+            messages: ids
+                .map(|id| HistoryMessage {
+                    id: Some(id.to_string()),
+                    role: if id % 2 == 1 {
+                        Role::User
+                    } else {
+                        Role::Assistant
+                    },
+                    content: format!("m{id}"),
+                    tool_calls: vec![],
+                })
+                .collect(),
+            has_more,
+        }
+    }
+
+    #[test]
+    fn older_pages_go_in_front_until_none_remain() {
+        let body =
+            json!({"messages": [{"id": 5, "role": "user", "content": "x"}], "has_more": true});
+        assert!(parse_history_page(&body).unwrap().has_more);
+        assert!(!has_more(&json!({"messages": []})), "no flag: nothing more");
+        assert!(has_more(
+            &json!({"status": "success", "data": {"has_more": true}})
+        ));
+
+        let mut t = Thread::load_page(Some("c".into()), page(5..=8, true), &[]);
+        assert_eq!(t.earlier.as_deref(), Some("5"));
+        // An overlapping older page: message 5 is not shown twice.
+        t.prepend(page(2..=5, true));
+        let keys: Vec<&str> = t.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["s2", "s3", "s4", "s5", "s6", "s7", "s8"]);
+        assert_eq!(t.earlier.as_deref(), Some("2"));
+        t.prepend(page(1..=1, false));
+        assert_eq!(t.entries.len(), 8);
+        assert_eq!(t.earlier, None, "the first message is shown");
+        let last = Thread::load_page(None, page(1..=2, false), &[]);
+        assert_eq!(last.earlier, None);
     }
 }

@@ -1,6 +1,16 @@
 //! Where to go after signing in. The `redirect` query parameter is attacker-
 //! controlled, so only same-origin relative paths are accepted; anything else
 //! sends the user to `/`.
+//!
+//! A target is judged twice: as written ([`validate_redirect`]) and as the
+//! browser's URL parser resolves it against the app's origin
+//! ([`resolve_return_target`]). The second matters because the parser removes
+//! dot segments and decodes `%2e`: `/.//evil.example` passes the first check
+//! but resolves to the path `//evil.example`, which the router would hand to
+//! `history.replaceState` as a protocol-relative URL of another origin.
+
+#[cfg(any(test, feature = "hostile-targets"))]
+pub mod hostile;
 
 /// Paths that never make sense as a return target (we would loop).
 const SIGN_IN_PATHS: [&str; 2] = ["/login", "/sign-in"];
@@ -16,6 +26,16 @@ const MAX_TARGET_LEN: usize = 2048;
 /// and again after each round of percent-decoding, so `/%2F%2Fevil.com` and
 /// double-encoded variants are refused too.
 pub fn validate_redirect(raw: &str) -> Option<&str> {
+    check_written(raw, true)
+}
+
+/// [`validate_redirect`] without the sign-in rule: a path of this site as
+/// written, fit for navigation (the sign-in page included).
+pub fn validate_path(raw: &str) -> Option<&str> {
+    check_written(raw, false)
+}
+
+fn check_written(raw: &str, refuse_sign_in: bool) -> Option<&str> {
     if raw.is_empty() || raw.len() > MAX_TARGET_LEN {
         return None;
     }
@@ -23,7 +43,7 @@ pub fn validate_redirect(raw: &str) -> Option<&str> {
     // Three rounds cover any realistic nesting; anything still changing after
     // that is refused as suspicious.
     for _ in 0..4 {
-        if !is_safe_path(&current) {
+        if !is_plain_path(&current) || (refuse_sign_in && names_sign_in(&current)) {
             return None;
         }
         let decoded = percent_decode(&current)?;
@@ -35,9 +55,66 @@ pub fn validate_redirect(raw: &str) -> Option<&str> {
     None
 }
 
-/// The target after sign-in: a valid `redirect`, else `/`.
-pub fn redirect_or_root(raw: Option<&str>) -> &str {
-    raw.and_then(validate_redirect).unwrap_or("/")
+/// What the browser's URL parser made of a target resolved against the app's
+/// own origin (`new URL(target, location.origin)` in the app).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// Scheme, host and port are the app's own.
+    pub same_origin: bool,
+    /// The URL carries a user name or a password.
+    pub has_credentials: bool,
+    /// `URL.pathname`: percent-encoded, dot segments removed.
+    pub pathname: String,
+    /// `URL.search`: `?…`, or empty.
+    pub search: String,
+    /// `URL.hash`: `#…`, or empty.
+    pub hash: String,
+}
+
+/// The return target to navigate to: `raw` as the browser resolves it, when
+/// both the written and the resolved form are a path of this origin (and not
+/// the sign-in page); `None` otherwise.
+///
+/// `resolve` is the browser's URL parser in the app (a WHATWG parser in the
+/// native tests); `None` from it means the target does not parse. The result
+/// is resolved once more and must come back unchanged, because the router
+/// parses it again before handing it to the History API.
+pub fn resolve_return_target(
+    raw: &str,
+    resolve: impl Fn(&str) -> Option<Resolved>,
+) -> Option<String> {
+    validate_redirect(raw)?;
+    resolve_same_origin_path(raw, resolve).filter(|target| validate_redirect(target).is_some())
+}
+
+/// `raw` as the browser resolves it, when both the written and the resolved
+/// form are a path of this origin (the sign-in page included) and resolving
+/// the result again changes nothing: safe to hand to the History API.
+pub fn resolve_same_origin_path(
+    raw: &str,
+    resolve: impl Fn(&str) -> Option<Resolved>,
+) -> Option<String> {
+    let written = validate_path(raw)?;
+    let target = judge_resolved(&resolve(written)?)?;
+    let again = judge_resolved(&resolve(&target)?)?;
+    (again == target).then_some(target)
+}
+
+/// [`resolve_return_target`], or `/` when the target must not be followed.
+pub fn return_target_or_root(
+    raw: Option<&str>,
+    resolve: impl Fn(&str) -> Option<Resolved>,
+) -> String {
+    raw.and_then(|raw| resolve_return_target(raw, resolve))
+        .unwrap_or_else(|| "/".to_string())
+}
+
+fn judge_resolved(resolved: &Resolved) -> Option<String> {
+    if !resolved.same_origin || resolved.has_credentials {
+        return None;
+    }
+    let target = format!("{}{}{}", resolved.pathname, resolved.search, resolved.hash);
+    validate_path(&target).map(str::to_string)
 }
 
 /// `/login?redirect=<target>` (plus `&reason=expired`), for a guard sending a
@@ -69,7 +146,9 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
-fn is_safe_path(path: &str) -> bool {
+/// One leading `/` not followed by `/` or `\`, and no backslash, control or
+/// invisible character anywhere.
+fn is_plain_path(path: &str) -> bool {
     let mut chars = path.chars();
     if chars.next() != Some('/') {
         return false;
@@ -77,15 +156,15 @@ fn is_safe_path(path: &str) -> bool {
     if matches!(chars.next(), Some('/') | Some('\\')) {
         return false;
     }
-    if path
+    !path
         .chars()
         .any(|c| c == '\\' || c.is_control() || is_invisible_or_space(c))
-    {
-        return false;
-    }
+}
+
+fn names_sign_in(path: &str) -> bool {
     let path_only = path.split(['?', '#']).next().unwrap_or("");
     let lowered = path_only.trim_end_matches('/').to_ascii_lowercase();
-    !SIGN_IN_PATHS.contains(&lowered.as_str())
+    SIGN_IN_PATHS.contains(&lowered.as_str())
 }
 
 /// Whitespace other than a plain space (which URL parsing keeps, as `%20`)
@@ -210,8 +289,64 @@ mod tests {
 
     #[test]
     fn fallback_is_root() {
-        assert_eq!(redirect_or_root(None), "/");
-        assert_eq!(redirect_or_root(Some("//evil.com")), "/");
-        assert_eq!(redirect_or_root(Some("/chat")), "/chat");
+        let resolve = hostile::whatwg_resolver("https://dashboard.example");
+        assert_eq!(return_target_or_root(None, &resolve), "/");
+        assert_eq!(return_target_or_root(Some("//evil.com"), &resolve), "/");
+        assert_eq!(return_target_or_root(Some("/chat"), &resolve), "/chat");
+    }
+
+    #[test]
+    fn targets_are_judged_as_the_browser_resolves_them() {
+        let resolve = hostile::whatwg_resolver("https://dashboard.example");
+        for (raw, expected) in [
+            (
+                "/observability?interval=10s#cpu",
+                Some("/observability?interval=10s#cpu"),
+            ),
+            ("/./observability", Some("/observability")),
+            ("/chat/../observability", Some("/observability")),
+            ("/chat?q=a b", Some("/chat?q=a%20b")),
+            // Written as a path, resolved to another origin's path.
+            ("/.//evil.example", None),
+            ("/%2e//evil.example", None),
+            ("/%2E%2E//evil.example/x", None),
+            ("/a/..//evil.example", None),
+            ("/a/%2e%2e//evil.example", None),
+            // Resolved to the sign-in page: would loop.
+            ("/./login", None),
+            ("/x/../login?redirect=/", None),
+            ("/%2e/sign-in", None),
+        ] {
+            assert_eq!(
+                resolve_return_target(raw, &resolve).as_deref(),
+                expected,
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_generated_hostile_target_leaves_the_origin() {
+        let resolve = hostile::whatwg_resolver("https://dashboard.example");
+        let targets = hostile::targets();
+        assert!(targets.len() > 2000, "{}", targets.len());
+        let mut kept = 0;
+        for raw in &targets {
+            if let Some(target) = resolve_return_target(raw, &resolve) {
+                kept += 1;
+                if let Err(why) = hostile::check_kept(raw, &target, &resolve) {
+                    panic!("{raw:?} → {target:?}: {why}");
+                }
+            }
+        }
+        // The generator also makes harmless paths: some must survive.
+        assert!(kept > 0);
+        // And it makes targets that only the browser's resolution catches.
+        let caught_by_resolution = targets
+            .iter()
+            .filter(|raw| validate_redirect(raw).is_some())
+            .filter(|raw| resolve_return_target(raw, &resolve).is_none())
+            .count();
+        assert!(caught_by_resolution > 50, "{caught_by_resolution}");
     }
 }
