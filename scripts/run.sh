@@ -52,39 +52,81 @@ cat >"$DATA_DIR/app-config.json" <<JSON
 }
 JSON
 
-pids=()
+# Each part runs under a small supervisor, like a process manager: a part that
+# dies is restarted (1 s, then doubling up to 30 s; back to 1 s once it has
+# run for a minute) while the others keep serving. Five exits within a minute
+# is a crash loop: the supervisor gives up and the whole stack stops.
+run_dir="$DATA_DIR/run"
+mkdir -p "$run_dir"
+rm -f "$run_dir"/*.pid "$run_dir/stopping"
+
+supervise() { # NAME COMMAND...
+  local name="$1"
+  shift
+  local delay=1 started status
+  local -a exits=()
+  while :; do
+    started=$SECONDS
+    "$@" &
+    echo $! >"$run_dir/$name.pid"
+    set +e
+    wait $!
+    status=$?
+    set -e
+    [ -e "$run_dir/stopping" ] && return 0
+    exits+=("$SECONDS")
+    local -a recent=()
+    for t in "${exits[@]}"; do [ $((SECONDS - t)) -lt 60 ] && recent+=("$t"); done
+    exits=("${recent[@]}")
+    if [ ${#exits[@]} -ge 5 ]; then
+      printf 'error: %s exited %d times within a minute (last status %d): giving up\n' "$name" "${#exits[@]}" "$status" >&2
+      return 1
+    fi
+    [ $((SECONDS - started)) -ge 60 ] && delay=1
+    say "$name exited (status $status); restarting it in ${delay} s"
+    sleep "$delay"
+    delay=$((delay * 2 > 30 ? 30 : delay * 2))
+  done
+}
+
+supervisors=()
 stop_all() {
   trap - INT TERM EXIT
-  if [ ${#pids[@]} -gt 0 ]; then
+  touch "$run_dir/stopping"
+  if [ ${#supervisors[@]} -gt 0 ]; then
     say "stopping the local stack"
-    kill "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
+    for f in "$run_dir"/*.pid; do
+      [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+    done
+    wait "${supervisors[@]}" 2>/dev/null || true
   fi
 }
 trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
-wait_for() { # URL SECONDS NAME PID
+wait_for() { # URL SECONDS NAME SUPERVISOR_PID
   local deadline=$((SECONDS + $2))
   until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    kill -0 "$4" 2>/dev/null || die "$3 exited during start-up (see the log above)"
+    kill -0 "$4" 2>/dev/null || die "$3 could not be started (see the log above)"
     [ $SECONDS -lt $deadline ] || die "$3 did not answer $1 within $2 s"
     sleep 0.2
   done
 }
 
 say "starting sockudo on 127.0.0.1:$PUSHER_PORT"
-SOCKUDO_WORKDIR="$DATA_DIR" scripts/sockudo.sh &
-pids+=($!)
-wait_for "http://127.0.0.1:$PUSHER_PORT/up/$PUSHER_APP_ID" 30 sockudo "${pids[-1]}"
+SOCKUDO_WORKDIR="$DATA_DIR" supervise sockudo scripts/sockudo.sh &
+supervisors+=($!)
+wait_for "http://127.0.0.1:$PUSHER_PORT/up/$PUSHER_APP_ID" 30 sockudo "${supervisors[-1]}"
 
 say "starting the reference backend on 127.0.0.1:$DASHBOARD_PORT"
-DIST_DIR="$REPO_ROOT/dist" VERCEL_JSON="$REPO_ROOT/vercel.json" APP_CONFIG="$DATA_DIR/app-config.json" \
+# MALLOC_ARENA_MAX=2: glibc would keep an allocator arena per thread that ever
+# allocated, so memory stayed at its peak after a burst (reports/abuse.md).
+MALLOC_ARENA_MAX=2 DIST_DIR="$REPO_ROOT/dist" VERCEL_JSON="$REPO_ROOT/vercel.json" APP_CONFIG="$DATA_DIR/app-config.json" \
 PUSHER_URL="http://127.0.0.1:$PUSHER_PORT" CSP_EXTRA_CONNECT_SRC="ws://127.0.0.1:$PUSHER_PORT" \
-  "$REPO_ROOT/target/debug/reference-backend" &
-pids+=($!)
-wait_for "http://127.0.0.1:$DASHBOARD_PORT/api/v1/health/live" 60 "reference backend" "${pids[-1]}"
-wait_for "http://127.0.0.1:$DASHBOARD_PORT/" 10 "reference backend" "${pids[-1]}"
+  supervise reference-backend "$REPO_ROOT/target/debug/reference-backend" &
+supervisors+=($!)
+wait_for "http://127.0.0.1:$DASHBOARD_PORT/api/v1/health/live" 60 "reference backend" "${supervisors[-1]}"
+wait_for "http://127.0.0.1:$DASHBOARD_PORT/" 10 "reference backend" "${supervisors[-1]}"
 
 cat <<INFO
 
@@ -92,15 +134,15 @@ cat <<INFO
   Sign in as  ${SEED_ADMIN%%:*} / ${SEED_ADMIN#*:}   (admin)
          or   ${SEED_USER%%:*} / ${SEED_USER#*:}   (teacher)
   Pusher:     ws://127.0.0.1:$PUSHER_PORT (app key $PUSHER_APP_KEY)
-  Data:       $DATA_DIR
-  Press Ctrl-C to stop.
+  Data:       $DATA_DIR (process ids in $run_dir)
+  A part that dies is restarted; Ctrl-C stops everything.
 
 INFO
 echo "READY http://127.0.0.1:$DASHBOARD_PORT"
 
-# If either process dies, stop the other and fail.
+# Only a supervisor that gave up (a crash loop) ends the stack.
 set +e
-wait -n "${pids[@]}"
+wait -n "${supervisors[@]}"
 status=$?
 set -e
-die "a part of the local stack stopped unexpectedly (exit $status)"
+die "a part of the local stack is in a crash loop (exit $status); see the log above"

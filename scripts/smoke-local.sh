@@ -3,6 +3,8 @@
 # harness-managed stack), pointed at a local stack started with scripts/run.sh
 # as the stand-in deployment: once without credentials (production-safe, read
 # only), once with them (sign-in, observability, chat round trip).
+# Then the supervisor check: kill -9 of the stack's Pusher server while the
+# dashboard is open (e2e/tests/supervisor.spec.ts).
 # Needs dist/ and the backend built (scripts/test.sh builds them first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,3 +49,10 @@ say "@smoke against $url with credentials"
   E2E_ADMIN_USER="${SEED_ADMIN%%:*}" E2E_ADMIN_PASSWORD="${SEED_ADMIN#*:}" \
   E2E_USER="${SEED_USER%%:*}" E2E_USER_PASSWORD="${SEED_USER#*:}" \
   npx playwright test --grep @smoke --reporter=list --output test-results-smoke/signed-in)
+
+say "the stack survives a dying part: kill -9 of its Pusher server"
+(cd e2e && BASE_URL="$url" RUN_SH_DATA_DIR="$data_dir" \
+  E2E_ADMIN_USER="${SEED_ADMIN%%:*}" E2E_ADMIN_PASSWORD="${SEED_ADMIN#*:}" \
+  E2E_USER="${SEED_USER%%:*}" E2E_USER_PASSWORD="${SEED_USER#*:}" \
+  npx playwright test supervisor --reporter=list --output test-results-smoke/supervisor)
+grep -q "sockudo exited (status" "$log" || { cat "$log"; die "the supervisor did not report the restart"; }

@@ -3,8 +3,9 @@
 # formatting, clippy (native and wasm32), native tests, browser unit tests
 # (wasm-bindgen-test in headless Chromium), the deployment policy tests, the
 # release build, vercel.json validation and a deploy dry run, the size budget,
-# Playwright E2E against local stacks it starts itself, and the @smoke set in
-# deployed-URL mode against a local stack.
+# a bounded load-and-abuse run of the backend, Playwright E2E against local
+# stacks it starts itself, the @smoke set in deployed-URL mode against a local
+# stack, and the supervisor check (kill -9 of that stack's Pusher server).
 # Reports: e2e/playwright-report/ (HTML) and e2e/test-results/ (traces of failures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +71,9 @@ step "size budget (bytes per route on a first visit, e2e/perf/budget.json)"
 mkdir -p reports/tmp
 run_gate "size budget" bash -c 'cd e2e && PERF_REPORT="$PWD/../reports/tmp/budget.md" npx playwright test \
   --config playwright.perf.config.ts performance --grep budget --output test-results-budget --reporter=list'
+
+step "load and abuse run (loopback, bounded, ≈40 s): 300 wrong sign-ins, 1,000 messages, 10,000 tasks"
+run_gate "load and abuse run (reports/tmp/abuse.md)" node e2e/perf/abuse.mjs --report reports/tmp/abuse.md
 
 step "end-to-end tests (Playwright + Chromium against a local stack)"
 run_gate "e2e (report: e2e/playwright-report/index.html)" bash -c 'cd e2e && npx playwright test'

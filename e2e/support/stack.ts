@@ -153,6 +153,10 @@ export class LocalStack {
       ACCESS_TOKEN_TTL_SECS: String(this.options.accessTokenTtlSecs ?? 1800),
       METRICS_INTERVAL_SECS: String(this.options.metricsIntervalSecs ?? 5),
       RUST_LOG: process.env.E2E_BACKEND_LOG ?? "info",
+      // Every test's browser and request come from 127.0.0.1: one address stands for many users here.
+      REGISTRATIONS_PER_HOUR: "500",
+      // As scripts/run.sh runs it (memory returns after bursts; see reports/abuse.md).
+      MALLOC_ARENA_MAX: "2",
       // The local sockudo is no production host: the served CSP gains it (and nothing else).
       ...(this.options.withoutPusher
         ? {}

@@ -125,12 +125,21 @@ test.describe("open redirects", () => {
     "javascript:alert(1)",
     "/%2F%2Fevil.example",
     "/login",
+    // Paths as written that the browser resolves to another host's path (`//evil.example`):
+    // these used to pass the check and crash the router in history.replaceState.
+    "/.//evil.example",
+    "/%2e//evil.example/x?y=1#z",
+    "/a/..//evil.example",
+    "/./login",
+    "/\t/evil.example",
   ]) {
-    test(`a redirect to ${hostile} ends on /`, async ({ page, baseURL }) => {
+    test(`a redirect to ${JSON.stringify(hostile)} ends on /`, async ({ page, baseURL, consoleErrors }) => {
       await page.goto(`/login?redirect=${encodeURIComponent(hostile)}`);
       await fillSignIn(page, credentials.teacher);
       await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
       await expect(page).toHaveURL(`${baseURL}/`);
+      await expect(page.getByRole("heading", { name: "Something went wrong — reload" })).toHaveCount(0);
+      expect(consoleErrors.filter((e) => e.startsWith("pageerror") || /panicked/.test(e))).toEqual([]);
     });
   }
 });
