@@ -429,3 +429,46 @@ test.describe("without realtime", () => {
     await expect(taskPanel(page).getByRole("checkbox", { name: "Added elsewhere" })).toBeVisible({ timeout: 12_000 });
   });
 });
+
+test("long lists load on demand: earlier messages, older conversations, more tasks", async ({ page, request, baseURL }) => {
+  test.setTimeout(90_000);
+  await openChat(page, request, baseURL!);
+  const { headers, userId } = await identity(page);
+  const api = `${baseURL}/api/${userId}`;
+  // 51 exchanges in one conversation (102 messages: the newest 100 load first),
+  // 50 more conversations (51: the list shows 50 at first), 501 tasks (500 at first).
+  let conversation = "";
+  for (let i = 0; i < 51; i++) {
+    const r = await request.post(`${api}/chat`, {
+      headers,
+      data: { message: `show my pending tasks (${i === 0 ? "the very first message" : i})`, ...(conversation ? { conversation_id: conversation } : {}) },
+    });
+    expect(r.status()).toBe(200);
+    conversation ||= (await r.json()).conversation_id;
+  }
+  for (let i = 0; i < 50; i++) {
+    expect((await request.post(`${api}/chat`, { headers, data: { message: `show my tasks, conversation ${i}` } })).status()).toBe(200);
+  }
+  await Promise.all(
+    Array.from({ length: 501 }, (_, i) => request.post(`${api}/tasks`, { headers, data: { title: `bulk task ${i}` } })),
+  );
+
+  await page.goto(`/chat/${encodeURIComponent(conversation)}`);
+  await expect(messages(page)).toContainText("show my pending tasks (50)");
+  await expect(messages(page)).not.toContainText("the very first message");
+  await page.getByRole("button", { name: "Show earlier messages" }).click();
+  await expect(messages(page)).toContainText("the very first message");
+  await expect(page.getByRole("button", { name: "Show earlier messages" })).toHaveCount(0);
+
+  const list = page.getByRole("navigation", { name: "Conversations" });
+  await expect(list.getByRole("listitem")).toHaveCount(50);
+  await list.getByRole("button", { name: "Show older conversations" }).click();
+  await expect(list.getByRole("listitem")).toHaveCount(51);
+  await expect(list.getByRole("button", { name: "Show older conversations" })).toHaveCount(0);
+
+  await expect(taskPanel(page)).toContainText("Showing 500 of 501 tasks.");
+  await expect(taskPanel(page).getByRole("listitem")).toHaveCount(500);
+  await taskPanel(page).getByRole("button", { name: "Show more tasks" }).click();
+  await expect(taskPanel(page).getByRole("listitem")).toHaveCount(501);
+  await expect(taskPanel(page).getByRole("button", { name: "Show more tasks" })).toHaveCount(0);
+});
