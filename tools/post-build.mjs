@@ -6,8 +6,13 @@
 // 2. The ECharts subset the dashboard uses is bundled from the npm package
 //    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
 //    observability page, which finds its URL in <meta name="echarts-bundle">.
+// 3. Every asset is compressed once, here: <file>.br (brotli quality 11) and
+//    <file>.gz (gzip level 9) beside it, which the local server sends as they
+//    are, the way Vercel serves compressed static files from its cache. The
+//    Build Output leaves them out (Vercel compresses by itself).
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -54,4 +59,16 @@ writeFileSync(join(dir, echartsName), echarts);
 html = html.replace("</head>", `  <meta name="echarts-bundle" content="/${echartsName}" />\n  </head>`);
 
 writeFileSync(indexPath, html);
-console.log(`post-build: ${bootName}, ${echartsName} (${echarts.length} bytes)`);
+
+// 3. Compressed once. app-config.json is per environment (the server may serve another).
+const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json|txt|ico)$/;
+let compressed = 0;
+for (const name of readdirSync(dir)) {
+  const path = join(dir, name);
+  if (!COMPRESSIBLE.test(name) || name === "app-config.json" || !statSync(path).isFile()) continue;
+  const body = readFileSync(path);
+  writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+  writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
+  compressed++;
+}
+console.log(`post-build: ${bootName}, ${echartsName} (${echarts.length} bytes); ${compressed} files precompressed (.br, .gz)`);

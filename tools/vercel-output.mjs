@@ -75,7 +75,8 @@ if (problems.length) fail(problems);
 const out = resolve(args.out);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, "static"), { recursive: true });
-cpSync(dist, join(out, "static"), { recursive: true });
+// The .br/.gz beside each asset are for the local server; Vercel compresses by itself.
+cpSync(dist, join(out, "static"), { recursive: true, filter: (src) => !/\.(br|gz)$/.test(src) });
 writeFileSync(join(out, "static", "app-config.json"), JSON.stringify(appConfig, null, 2) + "\n");
 writeFileSync(join(out, "config.json"), JSON.stringify({ version: 3, routes }, null, 2) + "\n");
 console.log(`Build Output ready in ${out}: ${routes.length} routes, environment "${appConfig.environment}", realtime ${appConfig.pusher ? "on" : "off"}`);

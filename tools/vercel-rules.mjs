@@ -168,7 +168,10 @@ export function policyErrors(config, routes, { dist, appConfig } = {}) {
     expect(/\bno-store\b/.test(cache), `${path}: API answers must be Cache-Control: no-store, got "${cache}"`);
   }
 
-  const assets = dist && existsSync(dist) ? readdirSync(dist) : ["dashboard-0123456789abcdef_bg.wasm", "main-0123456789abcdef.css"];
+  // Precompressed copies (.br/.gz) serve the local server only; they are not deployed.
+  const assets = dist && existsSync(dist)
+    ? readdirSync(dist).filter((f) => !/\.(br|gz)$/.test(f))
+    : ["dashboard-0123456789abcdef_bg.wasm", "main-0123456789abcdef.css"];
   for (const file of assets) {
     const cache = header(effectiveHeaders(routes, `/${file}`), "Cache-Control") ?? "";
     if (HASHED_ASSET.test(file)) {

@@ -35,6 +35,17 @@ async fn fixture() -> Fixture {
     )
     .unwrap();
     std::fs::write(dist.path().join("main-9e3a7460d512dad.css"), "body{}").unwrap();
+    // What tools/post-build.mjs writes beside each asset.
+    std::fs::write(
+        dist.path().join("dashboard-4b568ab17d323e1d_bg.wasm.br"),
+        b"brotli bytes",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("dashboard-4b568ab17d323e1d_bg.wasm.gz"),
+        b"gzip bytes",
+    )
+    .unwrap();
     let data = tempfile::tempdir().unwrap();
     let state = reference_backend::prepare(support::settings(data.path()))
         .await
@@ -175,4 +186,33 @@ async fn files_only_answer_get_and_head() {
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     let head = support::send(&f.router, Request::head("/").body(Body::empty()).unwrap()).await;
     assert_eq!(head.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn assets_are_sent_as_compressed_at_build_time() {
+    let f = fixture().await;
+    let asset = "/dashboard-4b568ab17d323e1d_bg.wasm";
+    let fetch = |encoding: &'static str| {
+        let request = Request::get(asset)
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
+            .unwrap();
+        support::send(&f.router, request)
+    };
+    let br = fetch("gzip, deflate, br").await;
+    assert_eq!(br.headers["content-encoding"], "br");
+    assert_eq!(
+        br.text, "brotli bytes",
+        "the file written at build time, as it is"
+    );
+    assert!(br.headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    let gz = fetch("gzip").await;
+    assert_eq!(gz.headers["content-encoding"], "gzip");
+    assert_eq!(gz.text, "gzip bytes");
+    let plain = fetch("identity").await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert_eq!(plain.text, "\0asm");
 }

@@ -84,7 +84,10 @@ async fn serve_file(file: std::path::PathBuf, request: Request) -> Response {
         )
             .into_response();
     }
-    match ServeFile::new(file).oneshot(request).await {
+    // The build wrote `<file>.br` and `<file>.gz` (tools/post-build.mjs): sent
+    // as they are, never compressed per request.
+    let service = ServeFile::new(file).precompressed_br().precompressed_gzip();
+    match service.oneshot(request).await {
         Ok(response) => response.map(Body::new),
         Err(err) => {
             tracing::error!(error = %err, "serving a file failed");
