@@ -11,12 +11,13 @@ test.beforeEach(() => localOnly());
 const PUBLIC_CHANNELS = ["observability-metrics", "agent-updates", "agent-metrics", "system-health", "dashboard-updates"];
 /** Channels a stranger must not get into, tried with a forged signature. */
 const GUARDED_CHANNELS = ["private-admin", "presence-dashboard", "private-user-1"];
-const LISTEN_MS = 12_000;
+/** The acceptance asks for a minute of listening. */
+const LISTEN_MS = 60_000;
 
 test.describe("a stranger holding the app key", () => {
   let stack: LocalStack;
   test.beforeAll(async () => {
-    // A sample every second: twelve publications while the stranger listens.
+    // A sample every second: sixty publications while the stranger listens.
     stack = await LocalStack.start({ name: "attacker", metricsIntervalSecs: 1 });
   });
   test.afterAll(async () => {
@@ -24,7 +25,7 @@ test.describe("a stranger holding the app key", () => {
   });
 
   test("reads no host or process detail on any channel it can join", async ({ page, request }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(LISTEN_MS + 60_000);
     // Unauthenticated channel authorization is refused outright.
     const auth = await request.post(`${stack.url}/api/v1/pusher/auth`, {
       form: { socket_id: "1234.5678", channel_name: "private-admin" },
@@ -94,7 +95,7 @@ test.describe("a stranger holding the app key", () => {
     const parse = (raw: string) => JSON.parse(raw) as { event: string; channel?: string };
     // The control proves the backend published while the stranger listened.
     const controlMetrics = seen.control.map(parse).filter((f) => f.event === "metrics.updated" && f.channel === "private-admin");
-    expect(controlMetrics.length).toBeGreaterThanOrEqual(5);
+    expect(controlMetrics.length).toBeGreaterThanOrEqual(30);
 
     const strangerFrames = seen.stranger.map(parse);
     expect(strangerFrames[0]?.event).toBe("pusher:connection_established");
