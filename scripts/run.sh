@@ -119,9 +119,11 @@ supervisors+=($!)
 wait_for "http://127.0.0.1:$PUSHER_PORT/up/$PUSHER_APP_ID" 30 sockudo "${supervisors[-1]}"
 
 say "starting the reference backend on 127.0.0.1:$DASHBOARD_PORT"
+# The route list Vercel derives from vercel.json (routing-utils), which the server executes.
+node tools/vercel-routes.mjs vercel.json --out "$DATA_DIR/vercel-routes.json"
 # MALLOC_ARENA_MAX=2: glibc would keep an allocator arena per thread that ever
 # allocated, so memory stayed at its peak after a burst (reports/abuse.md).
-MALLOC_ARENA_MAX=2 DIST_DIR="$REPO_ROOT/dist" VERCEL_JSON="$REPO_ROOT/vercel.json" APP_CONFIG="$DATA_DIR/app-config.json" \
+MALLOC_ARENA_MAX=2 DIST_DIR="$REPO_ROOT/dist" VERCEL_ROUTES="$DATA_DIR/vercel-routes.json" APP_CONFIG="$DATA_DIR/app-config.json" \
 PUSHER_URL="http://127.0.0.1:$PUSHER_PORT" CSP_EXTRA_CONNECT_SRC="ws://127.0.0.1:$PUSHER_PORT" \
   supervise reference-backend "$REPO_ROOT/target/debug/reference-backend" &
 supervisors+=($!)

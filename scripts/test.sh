@@ -49,7 +49,7 @@ trunk build --release
 cargo build -q -p reference-backend
 record "release build: ok ($(du -b dist/*_bg.wasm | cut -f1) bytes of wasm)"
 
-step "vercel.json: Vercel's routing-utils (schemas, routes), the deployment policy, the reference server's reading"
+step "vercel.json: Vercel's routing-utils (schemas, routes) and the deployment policy"
 node tools/check-vercel-json.mjs
 step "deploy flow, dry run: the Build Output Vercel would receive"
 SKIP_BUILD=1 PUSHER_KEY=dry-run-key PUSHER_CLUSTER=us2 scripts/deploy.sh --dry-run

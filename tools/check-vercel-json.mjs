@@ -1,10 +1,7 @@
 // The test suite's check of vercel.json: Vercel's own schemas and route
-// conversion (@vercel/routing-utils), our deployment policy on the result
-// (tools/vercel-rules.mjs), and the reference server's reading of the file
-// (`reference-backend --print-routes`), which must be identical, so the local
-// tests exercise what Vercel runs.
-import { execFileSync } from "node:child_process";
-import { deepStrictEqual } from "node:assert";
+// conversion (@vercel/routing-utils) and our deployment policy on the result
+// (tools/vercel-rules.mjs). The reference server executes that same route list
+// (tools/vercel-routes.mjs writes it), so the local tests exercise what Vercel runs.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadVercelJson, policyErrors, schemaErrors, transformedRoutes } from "./vercel-rules.mjs";
@@ -31,12 +28,4 @@ const policy = policyErrors(config, routes, {
 });
 if (policy.length) fail(policy);
 
-const ours = JSON.parse(
-  execFileSync(join(root, "target", "debug", "reference-backend"), ["--print-routes", "--vercel-json", file], { encoding: "utf8" }),
-);
-try {
-  deepStrictEqual(ours, routes);
-} catch (e) {
-  fail(["the reference server reads it differently from Vercel:\n" + e.message]);
-}
-console.log(`vercel.json OK: valid for @vercel/routing-utils, meets the deployment policy, ${routes.length} routes identical in the reference server`);
+console.log(`vercel.json OK: valid for @vercel/routing-utils, meets the deployment policy, ${routes.length} routes`);

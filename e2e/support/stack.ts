@@ -1,7 +1,7 @@
 // A local stack owned by the test run: sockudo (scripts/sockudo.sh) and the
 // reference backend serving the release dist/ through vercel.json, on free
 // ports, with a private data dir. Tests can stop and restart either part.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -139,6 +139,13 @@ export class LocalStack {
     await exited;
   }
 
+  /** The route list Vercel derives from vercel.json (tools/vercel-routes.mjs), for the server to run. */
+  private routesFile(): string {
+    const file = join(this.dataDir, "vercel-routes.json");
+    execFileSync(process.execPath, [join(REPO_ROOT, "tools", "vercel-routes.mjs"), join(REPO_ROOT, "vercel.json"), "--out", file]);
+    return file;
+  }
+
   async startBackend(): Promise<void> {
     const log = this.log("backend");
     const env: Record<string, string> = {
@@ -146,7 +153,7 @@ export class LocalStack {
       DASHBOARD_PORT: String(this.dashboardPort),
       DATA_DIR: this.dataDir,
       DIST_DIR: join(REPO_ROOT, "dist"),
-      VERCEL_JSON: join(REPO_ROOT, "vercel.json"),
+      VERCEL_ROUTES: this.routesFile(),
       APP_CONFIG: join(this.dataDir, "app-config.json"),
       SEED_ADMIN: `${credentials.admin.username}:${credentials.admin.password}`,
       SEED_USER: `${credentials.teacher.username}:${credentials.teacher.password}`,

@@ -166,7 +166,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                 "{} has no index.html; build the dashboard first",
                 dist.display()
             );
-            let mut site = Site::load(dist, &settings.vercel_json, settings.app_config.clone())?;
+            let mut site = Site::load(dist, &settings.vercel_routes, settings.app_config.clone())?;
             site.extra_connect_src = settings.csp_extra_connect_src.clone();
             Some(Arc::new(site))
         }

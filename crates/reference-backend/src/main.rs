@@ -1,6 +1,5 @@
 use clap::Parser;
 use reference_backend::settings::Settings;
-use reference_backend::vercel::routes::{transform, RouteEntry, VercelConfig};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> std::process::ExitCode {
@@ -34,11 +33,7 @@ async fn serve() -> std::process::ExitCode {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
 
-    let result = if settings.print_routes {
-        print_routes(&settings)
-    } else {
-        reference_backend::run(settings).await
-    };
+    let result = reference_backend::run(settings).await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
@@ -46,16 +41,4 @@ async fn serve() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-/// The vercel.json → route list conversion, for comparison with @vercel/routing-utils.
-fn print_routes(settings: &Settings) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&settings.vercel_json)?;
-    let config: VercelConfig = serde_json::from_str(&text)?;
-    let routes: Vec<serde_json::Value> = transform(&config)?
-        .iter()
-        .map(RouteEntry::to_json)
-        .collect();
-    println!("{}", serde_json::to_string_pretty(&routes)?);
-    Ok(())
 }

@@ -24,9 +24,10 @@ pub struct Settings {
     #[arg(long, env = "DIST_DIR")]
     pub dist: Option<PathBuf>,
 
-    /// The deployment rules applied to dist/.
-    #[arg(long, env = "VERCEL_JSON", default_value = "vercel.json")]
-    pub vercel_json: PathBuf,
+    /// The deployment rules applied to dist/: the route list Vercel derives from
+    /// vercel.json, as `node tools/vercel-routes.mjs vercel.json --out FILE` writes it.
+    #[arg(long, env = "VERCEL_ROUTES", default_value = "vercel-routes.json")]
+    pub vercel_routes: PathBuf,
 
     /// Served as /app-config.json instead of the file in dist/ (per-environment settings).
     #[arg(long, env = "APP_CONFIG")]
@@ -131,10 +132,6 @@ pub struct Settings {
     /// Log lines as JSON (one object per line) instead of text.
     #[arg(long, env = "LOG_JSON", default_value_t = false)]
     pub log_json: bool,
-
-    /// Print the route list built from vercel.json as JSON and exit.
-    #[arg(long)]
-    pub print_routes: bool,
 }
 
 const DEFAULT_PUSHER_SECRET: &str = "app-secret";

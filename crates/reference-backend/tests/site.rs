@@ -51,7 +51,21 @@ async fn fixture() -> Fixture {
         .await
         .unwrap();
     let vercel_path = repo_file("vercel.json");
-    let site = Site::load(dist.path(), &vercel_path, None).unwrap();
+    // The route list Vercel derives from it, as the run script and the E2E harness write it.
+    let routes = data.path().join("vercel-routes.json");
+    let out = std::process::Command::new("node")
+        .arg(repo_file("tools/vercel-routes.mjs"))
+        .arg(&vercel_path)
+        .arg("--out")
+        .arg(&routes)
+        .output()
+        .expect("node runs tools/vercel-routes.mjs (scripts/bootstrap.sh installs tools/)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = Site::load(dist.path(), &routes, None).unwrap();
     let vercel: Value =
         serde_json::from_str(&std::fs::read_to_string(&vercel_path).unwrap()).unwrap();
     Fixture {

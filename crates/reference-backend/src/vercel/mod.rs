@@ -4,7 +4,6 @@
 //! reference API in-process.
 
 pub mod csp;
-pub mod pattern;
 pub mod routes;
 pub mod site;
 

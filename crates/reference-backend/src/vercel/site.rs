@@ -3,7 +3,7 @@
 //! and trailing-slash redirects, redirects, headers), then the filesystem, then
 //! rewrites (each checked against the filesystem, in order).
 
-use super::routes::{transform, Route, RouteEntry, VercelConfig};
+use super::routes::{Route, RouteEntry, RouteList};
 use anyhow::Context;
 use std::path::{Component, Path, PathBuf};
 
@@ -46,24 +46,14 @@ pub struct Routed {
 }
 
 impl Site {
-    pub fn load(
-        dist: &Path,
-        vercel_json: &Path,
-        app_config: Option<PathBuf>,
-    ) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(vercel_json)
-            .with_context(|| format!("reading {}", vercel_json.display()))?;
-        let config: VercelConfig = serde_json::from_str(&text)
-            .with_context(|| format!("parsing {}", vercel_json.display()))?;
-        Self::new(dist, &config, app_config)
+    /// `routes` is the file `tools/vercel-routes.mjs` wrote from vercel.json.
+    pub fn load(dist: &Path, routes: &Path, app_config: Option<PathBuf>) -> anyhow::Result<Self> {
+        Self::new(dist, &RouteList::load(routes)?, app_config)
     }
 
-    pub fn new(
-        dist: &Path,
-        config: &VercelConfig,
-        app_config: Option<PathBuf>,
-    ) -> anyhow::Result<Self> {
-        let routes = transform(config)?
+    pub fn new(dist: &Path, list: &RouteList, app_config: Option<PathBuf>) -> anyhow::Result<Self> {
+        let routes = list
+            .entries()?
             .into_iter()
             .map(|entry| match entry {
                 RouteEntry::Filesystem => Ok(Compiled::Filesystem),
@@ -77,7 +67,7 @@ impl Site {
         Ok(Site {
             dist: dist.to_path_buf(),
             routes,
-            clean_urls: config.clean_urls.unwrap_or(false),
+            clean_urls: list.clean_urls,
             app_config,
             extra_connect_src: None,
         })
@@ -312,7 +302,27 @@ fn split_origin(dest: &str) -> Option<(String, String)> {
 mod tests {
     use super::*;
 
+    /// The route list routing-utils derives from `config` (through tools/vercel-routes.mjs).
+    fn routes_of(config: &str) -> RouteList {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("vercel.json");
+        std::fs::write(&file, config).unwrap();
+        let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/vercel-routes.mjs");
+        let out = std::process::Command::new("node")
+            .arg(tool)
+            .arg(&file)
+            .output()
+            .expect("node runs tools/vercel-routes.mjs (scripts/bootstrap.sh installs tools/)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     fn site(config: &str) -> (tempfile::TempDir, Site) {
+        let routes = routes_of(config);
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path();
         std::fs::write(dist.join("index.html"), "<html></html>").unwrap();
@@ -321,8 +331,7 @@ mod tests {
         std::fs::create_dir(dist.join("docs")).unwrap();
         std::fs::write(dist.join("docs/index.html"), "docs").unwrap();
         std::fs::write(dist.join("dashboard-0123456789abcdef_bg.wasm"), "wasm").unwrap();
-        let config: VercelConfig = serde_json::from_str(config).unwrap();
-        let site = Site::new(dist, &config, None).unwrap();
+        let site = Site::new(dist, &routes, None).unwrap();
         (dir, site)
     }
 
