@@ -4,6 +4,7 @@
 //! `window.fetch` is replaced by a scripted fake for each test, so the real
 //! client code (headers, abort-based timeout, decoding, 401 retry) runs
 //! against answers the test controls.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap has failed
 
 use dashboard::api::{ApiClient, ApiError, Authenticator};
 use futures::future::LocalBoxFuture;

@@ -8,12 +8,12 @@ use dashboard_core::chat::{
 use serde_json::{json, Value};
 
 /// Conversations asked for at a time.
-pub const CONVERSATION_PAGE: usize = 50;
+pub(crate) const CONVERSATION_PAGE: usize = 50;
 /// Tasks asked for at a time (the reference backend's largest page).
-pub const TASK_PAGE: usize = 500;
+pub(crate) const TASK_PAGE: usize = 500;
 
 #[derive(Clone)]
-pub struct ChatApi {
+pub(crate) struct ChatApi {
     api: ApiClient,
     base: String,
 }
@@ -27,14 +27,14 @@ fn encode(segment: &str) -> String {
 }
 
 impl ChatApi {
-    pub fn new(api: ApiClient, user_id: &str) -> ChatApi {
+    pub(crate) fn new(api: ApiClient, user_id: &str) -> ChatApi {
         ChatApi {
             api,
             base: format!("/api/{}", encode(user_id)),
         }
     }
 
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         message: &str,
         conversation: Option<&str>,
@@ -55,7 +55,7 @@ impl ChatApi {
     }
 
     /// The newest page of a conversation's history, or the page before message `before`.
-    pub async fn history(
+    pub(crate) async fn history(
         &self,
         conversation: &str,
         before: Option<&str>,
@@ -73,7 +73,7 @@ impl ChatApi {
     }
 
     /// One page of conversations, newest first, from `offset`; and whether more remain.
-    pub async fn conversations(
+    pub(crate) async fn conversations(
         &self,
         offset: usize,
     ) -> Result<(Vec<ConversationSummary>, bool), ApiError> {
@@ -88,7 +88,7 @@ impl ChatApi {
         Ok((decode(parse_conversations(&answer))?, has_more(&answer)))
     }
 
-    pub async fn delete_conversation(&self, conversation: &str) -> Result<(), ApiError> {
+    pub(crate) async fn delete_conversation(&self, conversation: &str) -> Result<(), ApiError> {
         self.api
             .delete(&format!(
                 "{}/conversations/{}",
@@ -102,7 +102,7 @@ impl ChatApi {
 
     /// The first `pages` pages of the user's tasks, and how many there are in all
     /// (`None` from a backend that does not say).
-    pub async fn tasks(&self, pages: usize) -> Result<(Vec<Task>, Option<u64>), ApiError> {
+    pub(crate) async fn tasks(&self, pages: usize) -> Result<(Vec<Task>, Option<u64>), ApiError> {
         let mut tasks = Vec::new();
         let mut total = None;
         for page in 0..pages.max(1) {
@@ -124,7 +124,7 @@ impl ChatApi {
         Ok((tasks, total))
     }
 
-    pub async fn set_completed(&self, task: &str, completed: bool) -> Result<(), ApiError> {
+    pub(crate) async fn set_completed(&self, task: &str, completed: bool) -> Result<(), ApiError> {
         self.api
             .patch(&format!("{}/tasks/{}", self.base, encode(task)))
             .json(&json!({ "completed": completed }))

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 /// The backend's limit on a message.
 const MAX_MESSAGE_CHARS: usize = 4096;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn Composer() -> impl IntoView {
+pub(crate) fn Composer() -> impl IntoView {
     let chat = use_chat();
     let input = NodeRef::<html::Textarea>::new();
     let sending = Memo::new(move |_| chat.thread.with(|t| t.is_sending()));

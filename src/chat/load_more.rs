@@ -5,8 +5,9 @@ use crate::api::ApiError;
 use leptos::prelude::*;
 use std::future::Future;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn LoadMore<F, Fut>(
+pub(crate) fn LoadMore<F, Fut>(
     /// The button's text.
     label: &'static str,
     /// Its text while loading.

@@ -10,8 +10,9 @@ use dashboard_core::time::parse_iso8601_ms;
 use leptos::html;
 use leptos::prelude::*;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn ConversationList() -> impl IntoView {
+pub(crate) fn ConversationList() -> impl IntoView {
     let chat = use_chat();
     let current = Memo::new(move |_| chat.thread.with(|t| t.conversation_id.clone()));
     // The conversation waiting for a delete confirmation.

@@ -5,12 +5,12 @@
 use crate::session::storage;
 use dashboard_core::chat::{Pending, Thread};
 
-pub struct ChatStore {
+pub(crate) struct ChatStore {
     user_id: String,
 }
 
 impl ChatStore {
-    pub fn new(user_id: &str) -> ChatStore {
+    pub(crate) fn new(user_id: &str) -> ChatStore {
         ChatStore {
             user_id: user_id.to_string(),
         }
@@ -24,11 +24,11 @@ impl ChatStore {
         )
     }
 
-    pub fn draft(&self, conversation: Option<&str>) -> String {
+    pub(crate) fn draft(&self, conversation: Option<&str>) -> String {
         storage::read(&self.draft_key(conversation)).unwrap_or_default()
     }
 
-    pub fn save_draft(&self, conversation: Option<&str>, text: &str) {
+    pub(crate) fn save_draft(&self, conversation: Option<&str>, text: &str) {
         let key = self.draft_key(conversation);
         if text.is_empty() {
             storage::remove(&key);
@@ -37,11 +37,11 @@ impl ChatStore {
         }
     }
 
-    pub fn last_conversation(&self) -> Option<String> {
+    pub(crate) fn last_conversation(&self) -> Option<String> {
         storage::read(&format!("toolboxai.chat.last.{}", self.user_id)).filter(|s| !s.is_empty())
     }
 
-    pub fn set_last_conversation(&self, id: Option<&str>) {
+    pub(crate) fn set_last_conversation(&self, id: Option<&str>) {
         let key = format!("toolboxai.chat.last.{}", self.user_id);
         match id {
             Some(id) => storage::write(&key, id),
@@ -61,14 +61,14 @@ impl ChatStore {
         }
     }
 
-    pub fn outbox(&self) -> Vec<Pending> {
+    pub(crate) fn outbox(&self) -> Vec<Pending> {
         storage::read(&self.outbox_key())
             .and_then(|text| serde_json::from_str(&text).ok())
             .unwrap_or_default()
     }
 
     /// Replaces this thread's part of the outbox with its current unacknowledged messages.
-    pub fn save_outbox(&self, thread: &Thread) {
+    pub(crate) fn save_outbox(&self, thread: &Thread) {
         let mine: Vec<&str> = thread
             .entries
             .iter()
@@ -84,7 +84,7 @@ impl ChatStore {
     }
 
     /// The server acknowledged this message (after its page was left).
-    pub fn acknowledge(&self, client_message_id: &str) {
+    pub(crate) fn acknowledge(&self, client_message_id: &str) {
         let outbox: Vec<Pending> = self
             .outbox()
             .into_iter()
@@ -94,7 +94,7 @@ impl ChatStore {
     }
 
     /// A deleted conversation leaves nothing behind: no draft, no unsent messages.
-    pub fn forget_conversation(&self, conversation: &str) {
+    pub(crate) fn forget_conversation(&self, conversation: &str) {
         self.save_draft(Some(conversation), "");
         let outbox: Vec<Pending> = self
             .outbox()
@@ -109,7 +109,7 @@ impl ChatStore {
 }
 
 /// A fresh idempotency key for a message.
-pub fn new_client_id() -> String {
+pub(crate) fn new_client_id() -> String {
     let part = || {
         format!(
             "{:013x}",

@@ -163,8 +163,9 @@ impl TaskFeed {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn TaskPanel() -> impl IntoView {
+pub(crate) fn TaskPanel() -> impl IntoView {
     let chat = use_chat();
     let feed = TaskFeed {
         tasks: RwSignal::new(Vec::new()),

@@ -20,8 +20,9 @@ fn near_bottom(log: &web_sys::HtmlDivElement) -> bool {
     log.scroll_height() - log.scroll_top() - log.client_height() <= NEAR_BOTTOM_PX
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn ThreadView() -> impl IntoView {
+pub(crate) fn ThreadView() -> impl IntoView {
     let chat = use_chat();
     let log_ref = NodeRef::<html::Div>::new();
     // Whether the reader was at the bottom before the latest change.

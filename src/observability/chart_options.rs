@@ -14,8 +14,8 @@ use dashboard_core::infra::Limits;
 
 const MUTED: &str = "#8a93a6";
 const GRID_LINE: &str = "rgba(138,147,166,0.25)";
-pub const WARNING_COLOR: &str = "#ca8a04";
-pub const CRITICAL_COLOR: &str = "#dc2626";
+pub(crate) const WARNING_COLOR: &str = "#ca8a04";
+pub(crate) const CRITICAL_COLOR: &str = "#dc2626";
 
 fn points(series: &[(f64, Option<f64>)], scale: f64) -> Vec<DataPoint> {
     series
@@ -92,7 +92,7 @@ fn threshold(value: f64, name: &str, color: &str) -> MarkLineVariant {
 }
 
 /// A percentage over time, with the backend's warning and critical lines.
-pub fn percent_chart(
+pub(crate) fn percent_chart(
     name: &str,
     color: &str,
     series: &[(f64, Option<f64>)],
@@ -121,7 +121,7 @@ pub fn percent_chart(
 }
 
 /// Picks a unit so the axis reads 0–1024 of something.
-pub fn rate_unit(max_bytes_per_second: f64) -> (&'static str, f64) {
+pub(crate) fn rate_unit(max_bytes_per_second: f64) -> (&'static str, f64) {
     match max_bytes_per_second {
         m if m >= 1024.0 * 1024.0 * 1024.0 => ("GB/s", 1024.0 * 1024.0 * 1024.0),
         m if m >= 1024.0 * 1024.0 => ("MB/s", 1024.0 * 1024.0),
@@ -130,7 +130,7 @@ pub fn rate_unit(max_bytes_per_second: f64) -> (&'static str, f64) {
     }
 }
 
-pub fn network_chart(received: &[(f64, Option<f64>)], sent: &[(f64, Option<f64>)]) -> Chart {
+pub(crate) fn network_chart(received: &[(f64, Option<f64>)], sent: &[(f64, Option<f64>)]) -> Chart {
     let max = received
         .iter()
         .chain(sent)
@@ -157,7 +157,7 @@ pub fn network_chart(received: &[(f64, Option<f64>)], sent: &[(f64, Option<f64>)
         ))
 }
 
-pub fn score_chart(series: &[(f64, Option<f64>)]) -> Chart {
+pub(crate) fn score_chart(series: &[(f64, Option<f64>)]) -> Chart {
     base("{value}", Some(100.0), series)
         .color(vec![Color::from("#7c3aed")])
         .series(line("Health score", "#7c3aed", points(series, 1.0)))

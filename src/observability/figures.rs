@@ -13,8 +13,9 @@ use leptos::prelude::*;
 
 type Series = Vec<(f64, Option<f64>)>;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn ChartGrid(charts: ReadSignal<ChartsState>) -> impl IntoView {
+pub(crate) fn ChartGrid(charts: ReadSignal<ChartsState>) -> impl IntoView {
     let feed = use_feed();
     // Charts are rebuilt only when the history gains a point, not on every poll.
     let history_key = Memo::new(move |_| {

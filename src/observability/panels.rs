@@ -44,14 +44,19 @@ fn level_text(level: Level) -> &'static str {
 }
 
 /// Local wall-clock time "12:03:05".
-pub fn clock(ms: f64) -> String {
+pub(crate) fn clock(ms: f64) -> String {
     js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
         .to_locale_time_string("en-GB")
         .into()
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn StaleBanner(message: String, poll: PollControl, now: ReadSignal<f64>) -> impl IntoView {
+pub(crate) fn StaleBanner(
+    message: String,
+    poll: PollControl,
+    now: ReadSignal<f64>,
+) -> impl IntoView {
     let feed = use_feed();
     let since = move || {
         feed.metrics
@@ -69,8 +74,9 @@ pub fn StaleBanner(message: String, poll: PollControl, now: ReadSignal<f64>) -> 
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn RetryLine(poll: PollControl, now: ReadSignal<f64>) -> impl IntoView {
+pub(crate) fn RetryLine(poll: PollControl, now: ReadSignal<f64>) -> impl IntoView {
     let text = move || match (poll.in_flight.get(), poll.next_at_ms.get()) {
         (true, _) => "Retrying now…".to_string(),
         (false, Some(at)) => format!("Retrying in {}.", format::wait(at - now.get())),
@@ -85,8 +91,9 @@ pub fn RetryLine(poll: PollControl, now: ReadSignal<f64>) -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn HealthPanel() -> impl IntoView {
+pub(crate) fn HealthPanel() -> impl IntoView {
     let score = with_latest(|r| r.health_score);
     let health = with_latest(|r| r.health.clone());
     let loading = with_latest(|_| ());
@@ -206,8 +213,9 @@ fn fact(label: &'static str, value: impl Fn() -> String + Send + Sync + 'static)
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn CpuCard() -> impl IntoView {
+pub(crate) fn CpuCard() -> impl IntoView {
     let r = with_latest(|r| r.cpu.clone());
     let t = thresholds();
     let value = Signal::derive(move || r.get().map(|c| c.percent));
@@ -220,8 +228,9 @@ pub fn CpuCard() -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn MemoryCard() -> impl IntoView {
+pub(crate) fn MemoryCard() -> impl IntoView {
     let r = with_latest(|r| r.memory.clone());
     let t = thresholds();
     let value = Signal::derive(move || r.get().map(|m| m.percent));
@@ -235,8 +244,9 @@ pub fn MemoryCard() -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn DiskCard() -> impl IntoView {
+pub(crate) fn DiskCard() -> impl IntoView {
     let r = with_latest(|r| r.disk.clone());
     let t = thresholds();
     let value = Signal::derive(move || r.get().map(|d| d.percent));
@@ -250,8 +260,9 @@ pub fn DiskCard() -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn NetworkCard() -> impl IntoView {
+pub(crate) fn NetworkCard() -> impl IntoView {
     let feed = use_feed();
     let net = with_latest(|r| r.network.clone());
     let rates = Signal::derive(move || {
@@ -281,8 +292,9 @@ pub fn NetworkCard() -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn ProcessCard() -> impl IntoView {
+pub(crate) fn ProcessCard() -> impl IntoView {
     let p = with_latest(|r| r.process.clone());
     let field = move |f: fn(&dashboard_core::infra::ProcessStats) -> String| {
         move || {
@@ -309,8 +321,9 @@ pub fn ProcessCard() -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn PlatformCard() -> impl IntoView {
+pub(crate) fn PlatformCard() -> impl IntoView {
     let uptime = with_latest(|r| r.uptime_seconds);
     let platform = with_latest(|r| r.platform.clone());
     view! {
@@ -329,8 +342,9 @@ pub fn PlatformCard() -> impl IntoView {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn SummaryCard(
+pub(crate) fn SummaryCard(
     window: RwSignal<u32>,
     window_summary: RwSignal<Option<Result<Option<Summary>, String>>>,
     on_window: impl Fn(u32) + 'static,
@@ -401,8 +415,9 @@ fn SummaryTable(summary: Summary) -> impl IntoView {
 }
 
 /// Threshold alerts pushed by the backend since the dashboard was opened.
+#[allow(unreachable_pub)]
 #[component]
-pub fn AlertsCard(now: ReadSignal<f64>) -> impl IntoView {
+pub(crate) fn AlertsCard(now: ReadSignal<f64>) -> impl IntoView {
     let log = use_context::<AlertLog>();
     let entries = move || log.map(|l| l.0.get()).unwrap_or_default();
     // Whether alerts can arrive at all: the admin channel must be confirmed.

@@ -21,8 +21,9 @@ struct ApiHealth {
     uptime_seconds: Option<f64>,
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn HomePage() -> impl IntoView {
+pub(crate) fn HomePage() -> impl IntoView {
     let api = use_api();
     let auth = use_auth();
     // Signed-out visitors see both; signed-in users what their role may open.

@@ -11,8 +11,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn LoginPage() -> impl IntoView {
+pub(crate) fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     let navigate = use_safe_navigate();

@@ -4,6 +4,6 @@ mod home;
 mod login;
 mod not_found;
 
-pub use home::HomePage;
-pub use login::LoginPage;
-pub use not_found::NotFoundPage;
+pub(crate) use home::HomePage;
+pub(crate) use login::LoginPage;
+pub(crate) use not_found::NotFoundPage;

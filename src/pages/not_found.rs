@@ -3,8 +3,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn NotFoundPage() -> impl IntoView {
+pub(crate) fn NotFoundPage() -> impl IntoView {
     let location = use_location();
     view! {
         <Title text="Page not found" />

@@ -70,8 +70,9 @@ fn describe(s: &RealtimeStatus, now: f64) -> (&'static str, String, String, Stri
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn RealtimeIndicator() -> impl IntoView {
+pub(crate) fn RealtimeIndicator() -> impl IntoView {
     let Some(rt) = use_realtime() else {
         return ().into_any();
     };

@@ -6,9 +6,10 @@ mod indicator;
 mod service;
 mod subscriptions;
 
-pub use indicator::RealtimeIndicator;
+pub(crate) use indicator::RealtimeIndicator;
 pub use service::{Realtime, RealtimeStatus};
-pub use subscriptions::{user_channel, AlertEntry, AlertLog, RealtimeSubscriptions, ADMIN_CHANNEL};
+pub(crate) use subscriptions::RealtimeSubscriptions;
+pub use subscriptions::{user_channel, AlertEntry, AlertLog, ADMIN_CHANNEL};
 
 use crate::context::use_local;
 use crate::session::{use_auth, AuthView};

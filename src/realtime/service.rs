@@ -19,9 +19,9 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-pub type Handler = Rc<dyn Fn(&Message)>;
+pub(crate) type Handler = Rc<dyn Fn(&Message)>;
 /// Receives a sentence about a realtime problem worth telling the user.
-pub type ErrorHandler = Rc<dyn Fn(&str)>;
+pub(crate) type ErrorHandler = Rc<dyn Fn(&str)>;
 
 /// What the header shows about the connection.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +84,7 @@ fn browser_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
-pub fn options_from(config: &PusherConfig) -> Options {
+pub(crate) fn options_from(config: &PusherConfig) -> Options {
     let mut options = Options::new(config.key.clone(), config.cluster.clone());
     options.ws_host = config.ws_host.clone();
     if let Some(port) = config.ws_port {

@@ -44,7 +44,7 @@ impl Default for AlertLog {
 
 /// `{"level","metric","value","threshold","message","timestamp"}`; unreadable
 /// payloads still become a generic alert rather than vanish.
-pub fn parse_alert(data: &Value, now_ms: f64) -> AlertEntry {
+pub(crate) fn parse_alert(data: &Value, now_ms: f64) -> AlertEntry {
     let text = |k: &str| {
         data.get(k)
             .and_then(Value::as_str)
@@ -65,8 +65,9 @@ pub fn parse_alert(data: &Value, now_ms: f64) -> AlertEntry {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn RealtimeSubscriptions() -> impl IntoView {
+pub(crate) fn RealtimeSubscriptions() -> impl IntoView {
     let auth = use_auth();
     let toasts = use_toasts();
     let log = expect_context::<AlertLog>();

@@ -12,8 +12,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use leptos_router::NavigateOptions;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn RequireAuth(area: Area, children: ChildrenFn) -> impl IntoView {
+pub(crate) fn RequireAuth(area: Area, children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     let navigate = use_safe_navigate();
@@ -50,8 +51,9 @@ fn CheckingSession() -> impl IntoView {
 }
 
 /// The 403 page: what is refused, why, and a way back.
+#[allow(unreachable_pub)]
 #[component]
-pub fn Forbidden(area: Area, user: User) -> impl IntoView {
+pub(crate) fn Forbidden(area: Area, user: User) -> impl IntoView {
     let home = landing_path(&user.role);
     let home_label = if home == area.path() {
         "Go to the dashboard home"

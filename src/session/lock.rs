@@ -20,7 +20,7 @@ extern "C" {
 }
 
 /// A granted lock; dropping it releases the lock.
-pub struct HeldLock {
+pub(crate) struct HeldLock {
     release: Option<js_sys::Function>,
 }
 
@@ -32,7 +32,7 @@ impl Drop for HeldLock {
     }
 }
 
-pub enum Acquired {
+pub(crate) enum Acquired {
     Held(HeldLock),
     /// `signal` was aborted before the lock was granted.
     Aborted,
@@ -41,7 +41,7 @@ pub enum Acquired {
 }
 
 /// Waits for the lock `name` until it is granted or `signal` is aborted.
-pub async fn acquire(name: &str, signal: &web_sys::AbortSignal) -> Acquired {
+pub(crate) async fn acquire(name: &str, signal: &web_sys::AbortSignal) -> Acquired {
     let (granted, on_grant) = oneshot::channel::<js_sys::Function>();
     let granted = Rc::new(RefCell::new(Some(granted)));
     let callback = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {

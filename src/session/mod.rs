@@ -7,9 +7,9 @@ mod service;
 pub mod storage;
 mod user_menu;
 
-pub use guard::{Forbidden, RequireAuth};
+pub(crate) use guard::RequireAuth;
 pub use service::{AuthView, Session};
-pub use user_menu::UserMenu;
+pub(crate) use user_menu::UserMenu;
 
 use leptos::prelude::*;
 

@@ -17,10 +17,10 @@ use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-pub const LOGIN_PATH: &str = "/api/v1/auth/login";
-pub const REFRESH_PATH: &str = "/api/v1/auth/refresh";
-pub const LOGOUT_PATH: &str = "/api/v1/auth/logout";
-pub const PROFILE_PATH: &str = "/api/v1/users/me/profile";
+pub(crate) const LOGIN_PATH: &str = "/api/v1/auth/login";
+pub(crate) const REFRESH_PATH: &str = "/api/v1/auth/refresh";
+pub(crate) const LOGOUT_PATH: &str = "/api/v1/auth/logout";
+pub(crate) const PROFILE_PATH: &str = "/api/v1/users/me/profile";
 
 /// What the UI needs to know about the session.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,8 +7,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use leptos_router::NavigateOptions;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn UserMenu() -> impl IntoView {
+pub(crate) fn UserMenu() -> impl IntoView {
     let auth = use_auth();
     let session = StoredValue::new_local(use_session());
     let navigate = use_safe_navigate();

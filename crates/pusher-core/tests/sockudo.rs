@@ -5,6 +5,7 @@
 //!
 //! sockudo is installed by scripts/bootstrap.sh; without it this test fails
 //! (set SKIP_SOCKUDO_TESTS=1 to skip it deliberately).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap has failed
 
 use futures_util::{SinkExt, StreamExt};
 use pusher_core::signature::{channel_auth, presence_auth};

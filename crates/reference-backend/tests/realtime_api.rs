@@ -1,4 +1,5 @@
 //! `/api/v1/pusher/auth` and `/api/v1/pusher/trigger`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap has failed
 
 mod support;
 

@@ -12,23 +12,23 @@ use reference_backend::state::AppState;
 use serde_json::Value;
 use tower::ServiceExt;
 
-pub const ADMIN: (&str, &str) = ("admin", "admin-pass-123");
-pub const TEACHER: (&str, &str) = ("teacher", "teacher-pass-123");
+pub(crate) const ADMIN: (&str, &str) = ("admin", "admin-pass-123");
+pub(crate) const TEACHER: (&str, &str) = ("teacher", "teacher-pass-123");
 
-pub struct Backend {
+pub(crate) struct Backend {
     pub state: AppState,
     pub router: Router,
     _dir: tempfile::TempDir,
 }
 
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: Value,
     pub text: String,
 }
 
-pub fn settings(dir: &std::path::Path) -> Settings {
+pub(crate) fn settings(dir: &std::path::Path) -> Settings {
     let mut settings = Settings::for_tests();
     settings.data_dir = dir.to_path_buf();
     settings.seed_admin = Credentials {
@@ -51,11 +51,11 @@ pub fn settings(dir: &std::path::Path) -> Settings {
 }
 
 impl Backend {
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         Self::start_with(|_| {}).await
     }
 
-    pub async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+    pub(crate) async fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = settings(dir.path());
         adjust(&mut s);
@@ -68,7 +68,7 @@ impl Backend {
         }
     }
 
-    pub async fn request(
+    pub(crate) async fn request(
         &self,
         method: Method,
         uri: &str,
@@ -90,7 +90,7 @@ impl Backend {
     }
 
     /// A JSON POST as the TCP peer `client` would send it.
-    pub async fn post_from(&self, client: [u8; 4], uri: &str, body: Value) -> Reply {
+    pub(crate) async fn post_from(&self, client: [u8; 4], uri: &str, body: Value) -> Reply {
         let mut request = Request::post(uri)
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_string()))
@@ -102,16 +102,16 @@ impl Backend {
         send(&self.router, request).await
     }
 
-    pub async fn get(&self, uri: &str, token: Option<&str>) -> Reply {
+    pub(crate) async fn get(&self, uri: &str, token: Option<&str>) -> Reply {
         self.request(Method::GET, uri, token, None).await
     }
 
-    pub async fn post(&self, uri: &str, token: Option<&str>, body: Value) -> Reply {
+    pub(crate) async fn post(&self, uri: &str, token: Option<&str>, body: Value) -> Reply {
         self.request(Method::POST, uri, token, Some(body)).await
     }
 
     /// Signs in and returns the whole token response.
-    pub async fn login(&self, username: &str, password: &str) -> Value {
+    pub(crate) async fn login(&self, username: &str, password: &str) -> Value {
         let reply = self
             .post(
                 "/api/v1/auth/login",
@@ -123,14 +123,14 @@ impl Backend {
         reply.body
     }
 
-    pub async fn admin_token(&self) -> String {
+    pub(crate) async fn admin_token(&self) -> String {
         self.login(ADMIN.0, ADMIN.1).await["access_token"]
             .as_str()
             .unwrap()
             .to_string()
     }
 
-    pub async fn teacher_token(&self) -> String {
+    pub(crate) async fn teacher_token(&self) -> String {
         self.login(TEACHER.0, TEACHER.1).await["access_token"]
             .as_str()
             .unwrap()
@@ -138,7 +138,7 @@ impl Backend {
     }
 }
 
-pub async fn send(router: &Router, request: Request<Body>) -> Reply {
+pub(crate) async fn send(router: &Router, request: Request<Body>) -> Reply {
     let response = router.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
     let headers = response.headers().clone();

@@ -35,7 +35,7 @@ impl AgentReply {
     }
 }
 
-pub const HELP: &str = "I can keep your task list. Try: \"add a task to buy milk\", \"show my tasks\", \
+pub(crate) const HELP: &str = "I can keep your task list. Try: \"add a task to buy milk\", \"show my tasks\", \
 \"what's pending?\", \"mark task 3 as done\", \"delete the meeting task\" or \"rename task 1 to Call mom\".";
 
 fn call(tool: &str, parameters: Value, result: Value) -> Value {
