@@ -1,6 +1,6 @@
 //! The API's response conventions, independent of any HTTP library: both
 //! envelope shapes, and the mapping of error responses to user-facing messages
-//! (contract §3: `message` → `detail` → 422 list → `error` → per-status text).
+//! (docs/contracts/variants.md, Envelopes and errors: `message` → `detail` → 422 list → `error` → per-status text).
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;

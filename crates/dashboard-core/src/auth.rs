@@ -1,5 +1,5 @@
 //! Accounts and tokens as the dashboard sees them, parsed leniently from every
-//! documented backend variant (contract §2): the canonical login response, the
+//! documented backend variant (docs/contracts/variants.md, Auth): the canonical login response, the
 //! real ToolBoxAI one (no refresh token; refresh answers without `user`), ids as
 //! numbers or strings, camelCase or snake_case names.
 

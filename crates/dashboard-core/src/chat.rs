@@ -1,5 +1,5 @@
 //! The Todo chat, without the browser: every documented response variant
-//! (todo-chat-contract §1–§5) parsed into one shape, tool calls turned into
+//! (docs/contracts/variants.md, Todo chat) parsed into one shape, tool calls turned into
 //! task cards, and the thread as a state machine where no message is lost.
 
 use crate::api::{unwrap_envelope, ApiError};

@@ -1,5 +1,5 @@
-//! Infrastructure reports, from every shape the backends send (contract §5.2,
-//! §6), into one [`InfraReport`]. A part that is missing or `{}` stays `None`
+//! Infrastructure reports, from every shape the backends send (docs/contracts/variants.md,
+//! Infrastructure and Health), into one [`InfraReport`]. A part that is missing or `{}` stays `None`
 //! (shown as "—", never a fake 0); a body that is not a report is an error
 //! with a message, never a panic.
 

@@ -1,4 +1,4 @@
-//! `/health` and `/api/v1/health*` with real figures (contract §6).
+//! `/health` and `/api/v1/health*` with real figures (docs/contracts/api.md, Health).
 
 use crate::error::{ApiResult, AppError};
 use crate::state::AppState;
@@ -92,7 +92,7 @@ pub async fn live() -> Json<Value> {
     )
 }
 
-/// Ready when the database answers and memory/disk leave room (contract §6 limits).
+/// Ready when the database answers and memory/disk leave room (docs/contracts/api.md, Health).
 pub async fn ready(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     let started = Instant::now();
     let database = database_ok(&state).await;

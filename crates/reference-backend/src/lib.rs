@@ -1,4 +1,4 @@
-//! ToolBoxAI reference backend: the canonical API (canonical-api.md) on real
+//! ToolBoxAI reference backend: the canonical API (docs/contracts/api.md) on real
 //! SQLite, real system metrics and real JWTs, and the built dashboard served
 //! by applying `vercel.json` the way Vercel would.
 

@@ -1,4 +1,4 @@
-//! Health endpoints with real figures (contract §6).
+//! Health endpoints with real figures (docs/contracts/api.md, Health).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap has failed
 
 mod support;

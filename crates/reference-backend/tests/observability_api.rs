@@ -1,4 +1,4 @@
-//! The infrastructure endpoints: access rules, shapes (contract §5.2), real values.
+//! The infrastructure endpoints: access rules, shapes (docs/contracts/api.md, Infrastructure), real values.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap has failed
 
 mod support;

@@ -1,4 +1,4 @@
-//! `/api/v1/auth/*` and `/api/v1/users/me/profile` (canonical-api.md, Auth).
+//! `/api/v1/auth/*` and `/api/v1/users/me/profile` (docs/contracts/api.md, Auth).
 
 use super::extract::{bearer_token, AuthUser};
 use super::store::{self, NewUser, RefreshOutcome, Role, User};
@@ -338,7 +338,7 @@ pub struct RegisterBody {
     role: Option<String>,
 }
 
-/// Self-service accounts (contract §2.2); administrators cannot be created here.
+/// Self-service accounts (docs/contracts/api.md, Auth); administrators cannot be created here.
 pub async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -1,5 +1,5 @@
 //! Reads real host and process figures with sysinfo (the psutil calls the
-//! ToolBoxAI backend makes, contract §5.2).
+//! ToolBoxAI backend makes, docs/contracts/api.md, Infrastructure).
 
 use serde::Serialize;
 use sysinfo::{Disks, Networks, Pid, ProcessRefreshKind, ProcessesToUpdate, System, UpdateKind};

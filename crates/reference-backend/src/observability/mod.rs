@@ -1,4 +1,4 @@
-//! `/api/v1/observability/infrastructure/*`: the six endpoints of contract §5.2
+//! `/api/v1/observability/infrastructure/*`: the six endpoints of docs/contracts/api.md, Infrastructure
 //! with real values, inside `{"status":"success","data":…}`. Administrators only.
 
 pub mod thresholds;

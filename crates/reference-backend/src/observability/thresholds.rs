@@ -1,4 +1,4 @@
-//! Warning/critical thresholds and the health score (contract §5.2).
+//! Warning/critical thresholds and the health score (docs/contracts/api.md, Infrastructure).
 
 use crate::metrics::sampler::{round1, Sample};
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! `/api/{user_id}/chat`, `/conversations`, `/tasks` (canonical-api.md, Todo chat).
+//! `/api/{user_id}/chat`, `/conversations`, `/tasks` (docs/contracts/api.md, Todo chat).
 
 use super::agent::{self, AgentReply, TaskChange};
 use super::limits::{self, QuotaExceeded};

@@ -1,5 +1,5 @@
 //! The deterministic task agent behind `/chat`: it understands the commands of
-//! the todo-chat contract (§5), calls the same task functions as the REST
+//! the Todo chat (docs/contracts/api.md, Todo chat), calls the same task functions as the REST
 //! routes, and reports each call as a `tool_call`.
 
 pub mod parse;

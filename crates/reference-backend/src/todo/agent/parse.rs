@@ -1,4 +1,4 @@
-//! Understanding a chat message: the commands of the todo-chat contract §5,
+//! Understanding a chat message: the commands of the Todo chat (docs/contracts/api.md),
 //! phrased the ways people phrase them. Deterministic (no LLM is reachable).
 
 use crate::todo::tasks::Filter;
