@@ -83,25 +83,52 @@ pub fn normalize_id(value: &Value) -> Option<String> {
     }
 }
 
+/// One channel of the table. Its fields are the client's own: callers read
+/// what they may through the accessors (an encrypted channel's key never leaves).
 #[derive(Debug, Clone)]
 pub struct Channel {
-    pub name: String,
-    pub kind: ChannelKind,
-    pub state: SubscriptionState,
+    pub(crate) name: String,
+    pub(crate) kind: ChannelKind,
+    pub(crate) state: SubscriptionState,
     /// Unsubscribed while pending: dropped when the server confirms.
-    pub cancelled: bool,
-    pub members: Members,
-    pub key: Option<[u8; 32]>,
+    pub(crate) cancelled: bool,
+    pub(crate) members: Members,
+    pub(crate) key: Option<[u8; 32]>,
     /// One re-authorization per key after a decryption failure.
-    pub reauth_request: Option<u64>,
-    pub reauthorized: bool,
+    pub(crate) reauth_request: Option<u64>,
+    pub(crate) reauthorized: bool,
     /// Events that could not be decrypted, retried with the fresh key.
-    pub undecrypted: Vec<(String, Value)>,
-    pub subscription_count: Option<u64>,
+    pub(crate) undecrypted: Vec<(String, Value)>,
+    pub(crate) subscription_count: Option<u64>,
 }
 
 impl Channel {
-    pub fn new(name: &str) -> Channel {
+    /// The channel's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Public, private, presence, encrypted or server-to-user (from the name).
+    pub fn kind(&self) -> ChannelKind {
+        self.kind
+    }
+
+    /// Where its subscription stands.
+    pub fn state(&self) -> &SubscriptionState {
+        &self.state
+    }
+
+    /// Subscribers, when the server reports them (`pusher_internal:subscription_count`).
+    pub fn subscription_count(&self) -> Option<u64> {
+        self.subscription_count
+    }
+
+    /// Presence members (empty for other kinds).
+    pub fn members(&self) -> &Members {
+        &self.members
+    }
+
+    pub(crate) fn new(name: &str) -> Channel {
         Channel {
             name: name.to_string(),
             kind: ChannelKind::of(name),
@@ -117,7 +144,7 @@ impl Channel {
     }
 
     /// After a disconnect: not subscribed, no members, no key (fresh auth follows).
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.state = SubscriptionState::Unsubscribed;
         self.members = Members::default();
         self.key = None;
@@ -127,39 +154,40 @@ impl Channel {
     }
 }
 
+/// The channel table, by name.
 #[derive(Debug, Clone, Default)]
-pub struct Channels {
+pub(crate) struct Channels {
     channels: BTreeMap<String, Channel>,
 }
 
 impl Channels {
-    pub fn get(&self, name: &str) -> Option<&Channel> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Channel> {
         self.channels.get(name)
     }
 
-    pub fn get_mut(&mut self, name: &str) -> Option<&mut Channel> {
+    pub(crate) fn get_mut(&mut self, name: &str) -> Option<&mut Channel> {
         self.channels.get_mut(name)
     }
 
-    pub fn insert(&mut self, channel: Channel) -> &mut Channel {
+    pub(crate) fn insert(&mut self, channel: Channel) -> &mut Channel {
         let name = channel.name.clone();
         self.channels.entry(name).or_insert(channel)
     }
 
-    pub fn remove(&mut self, name: &str) -> Option<Channel> {
+    pub(crate) fn remove(&mut self, name: &str) -> Option<Channel> {
         self.channels.remove(name)
     }
 
     /// Every channel, in name order.
-    pub fn iter(&self) -> impl Iterator<Item = &Channel> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Channel> {
         self.channels.values()
     }
 
-    pub fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.channels.keys().cloned().collect()
     }
 
-    pub fn reset_all(&mut self) {
+    pub(crate) fn reset_all(&mut self) {
         for channel in self.channels.values_mut() {
             channel.reset();
         }
@@ -168,7 +196,7 @@ impl Channels {
     }
 
     /// The channel waiting for the auth answer `request` (to subscribe or to re-key).
-    pub fn by_auth_request(&mut self, request: u64) -> Option<&mut Channel> {
+    pub(crate) fn by_auth_request(&mut self, request: u64) -> Option<&mut Channel> {
         self.channels.values_mut().find(|c| {
             c.state
                 == SubscriptionState::Pending {

@@ -385,7 +385,7 @@ fn a_drop_resets_channels_and_resubscribes_everything_with_fresh_auth() {
     );
     h.recv(r#"{"event":"pusher_internal:subscription_succeeded","channel":"private-user-1","data":"{}"}"#);
     assert_eq!(
-        h.client.channel("metrics").unwrap().state,
+        h.client.channel("metrics").unwrap().state().clone(),
         SubscriptionState::Subscribed
     );
     assert_eq!(
@@ -399,11 +399,11 @@ fn a_drop_resets_channels_and_resubscribes_everything_with_fresh_auth() {
         "a dropped connection confirms nothing"
     );
     assert_eq!(
-        h.client.channel("metrics").unwrap().state,
+        h.client.channel("metrics").unwrap().state().clone(),
         SubscriptionState::Unsubscribed
     );
     assert_eq!(
-        h.client.channel("private-user-1").unwrap().state,
+        h.client.channel("private-user-1").unwrap().state().clone(),
         SubscriptionState::Unsubscribed
     );
     h.advance(1000.0);
@@ -646,7 +646,7 @@ fn a_refused_authorization_is_a_subscription_error_with_the_status() {
         json!({"type": "AuthError", "error": "Forbidden", "status": 403})
     );
     assert_eq!(
-        h.client.channel("private-user-2").unwrap().state,
+        h.client.channel("private-user-2").unwrap().state().clone(),
         SubscriptionState::Failed
     );
     assert!(h.sent.is_empty());
@@ -799,7 +799,7 @@ fn subscription_counts_and_global_events() {
     h.recv(r#"{"event":"pusher:error","data":{"code":4301,"message":"Client event rejected"}}"#);
     let events = h.take_events();
     assert_eq!(
-        h.client.channel("metrics").unwrap().subscription_count,
+        h.client.channel("metrics").unwrap().subscription_count(),
         Some(3)
     );
     assert!(
