@@ -1,15 +1,15 @@
 //! The root component: load the runtime config, then mount the shell.
 
-use crate::api::ApiClient;
 use crate::boot::{load_config, BootError};
-use crate::chat::ChatPage;
 use crate::context::provide_local;
 use crate::layout::Layout;
-use crate::observability::ObservabilityPage;
-use crate::pages::{HomePage, LoginPage, NotFoundPage};
-use crate::realtime::{AlertLog, Realtime, RealtimeLifecycle, RealtimeSubscriptions};
-use crate::session::{RequireAuth, Session};
-use crate::toast::{ToastHost, Toasts, Tone};
+use crate::routes::chat::ChatPage;
+use crate::routes::observability::ObservabilityPage;
+use crate::routes::{HomePage, LoginPage, NotFoundPage};
+use crate::services::api::ApiClient;
+use crate::services::realtime::{AlertLog, Realtime, RealtimeLifecycle, RealtimeSubscriptions};
+use crate::services::session::{RequireAuth, Session};
+use crate::services::toasts::{ToastHost, Toasts, Tone};
 use dashboard_core::auth::Area;
 use dashboard_core::config::AppConfig;
 use leptos::prelude::*;

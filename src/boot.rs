@@ -1,6 +1,6 @@
 //! Start-up: load `/app-config.json` before anything talks to a backend.
 
-use crate::api::ApiError;
+use crate::services::api::ApiError;
 use dashboard_core::config::AppConfig;
 use gloo_net::http::Request;
 use web_sys::RequestCache;

@@ -2,8 +2,8 @@
 //! the routed content and a footer.
 
 use crate::app::PRODUCT_NAME;
-use crate::realtime::RealtimeIndicator;
-use crate::session::{use_auth, AuthView, UserMenu};
+use crate::services::realtime::RealtimeIndicator;
+use crate::services::session::{use_auth, AuthView, UserMenu};
 use dashboard_core::auth::Area;
 use dashboard_core::config::AppConfig;
 use leptos::prelude::*;

@@ -1,22 +1,20 @@
 //! ToolBoxAI dashboard: a Leptos client-side app compiled to WebAssembly.
+//!
+//! Where things live (docs/architecture.md has the whole map):
+//! `routes/` one module per screen; `services/` app-wide state and effects
+//! provided as context (API client, session, realtime, toasts, charts);
+//! `hooks/` one `use_*` per file; `browser/` thin wrappers over web APIs. What
+//! decides lives in the `dashboard-core` and `pusher-core` crates.
 
-pub mod api;
 pub mod app;
 pub mod boot;
-pub mod charts;
-pub mod chat;
-pub mod clock;
+pub mod browser;
 pub mod context;
-pub mod focus;
+pub mod hooks;
 pub mod layout;
-pub mod navigation;
-pub mod observability;
-pub mod pages;
 pub mod panic;
-pub mod poll;
-pub mod realtime;
-pub mod session;
-pub mod toast;
+pub mod routes;
+pub mod services;
 
 /// Entry point called by `main` in the browser.
 pub fn start() {

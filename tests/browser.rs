@@ -6,7 +6,7 @@
 //! against answers the test controls.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap has failed
 
-use dashboard::api::{ApiClient, ApiError, Authenticator};
+use dashboard::services::api::{ApiClient, ApiError, Authenticator};
 use futures::future::LocalBoxFuture;
 use serde::Deserialize;
 use std::cell::Cell;

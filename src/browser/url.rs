@@ -1,0 +1,65 @@
+//! Resolving a target the way the browser will (`new URL(target, base)`), for
+//! the core's judgement of return targets (`dashboard_core::redirect`).
+
+use dashboard_core::redirect::Resolved;
+
+/// `new URL(target, location.origin)`, as the core's [`Resolved`].
+pub fn browser_resolve(target: &str) -> Option<Resolved> {
+    let origin = web_sys::window()?.location().origin().ok()?;
+    resolve_against(&origin, target)
+}
+
+/// `new URL(target, origin)`; `None` when it does not parse.
+pub fn resolve_against(origin: &str, target: &str) -> Option<Resolved> {
+    let url = web_sys::Url::new_with_base(target, origin).ok()?;
+    Some(Resolved {
+        same_origin: url.origin() == origin,
+        has_credentials: !url.username().is_empty() || !url.password().is_empty(),
+        pathname: url.pathname(),
+        search: url.search(),
+        hash: url.hash(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dashboard_core::redirect::{hostile, resolve_return_target, validate_redirect};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    const ORIGIN: &str = "https://dashboard.example";
+
+    #[wasm_bindgen_test]
+    fn chromium_resolves_no_kept_hostile_target_off_the_origin() {
+        let resolve = |target: &str| resolve_against(ORIGIN, target);
+        let mut caught_by_resolution = 0;
+        for raw in hostile::targets() {
+            match resolve_return_target(&raw, resolve) {
+                Some(target) => {
+                    if let Err(why) = hostile::check_kept(&raw, &target, resolve) {
+                        panic!("{raw:?} → {target:?}: {why}");
+                    }
+                }
+                None if validate_redirect(&raw).is_some() => caught_by_resolution += 1,
+                None => {}
+            }
+        }
+        assert!(caught_by_resolution > 50, "{caught_by_resolution}");
+    }
+
+    #[wasm_bindgen_test]
+    fn dot_segments_that_reach_another_host_are_refused() {
+        let resolve = |target: &str| resolve_against(ORIGIN, target);
+        for hostile in [
+            "/.//evil.example",
+            "/%2e//evil.example",
+            "/a/..//evil.example",
+        ] {
+            assert_eq!(resolve_return_target(hostile, resolve), None, "{hostile}");
+        }
+        assert_eq!(
+            resolve_return_target("/./observability?x=1#cpu", resolve).as_deref(),
+            Some("/observability?x=1#cpu")
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! Reactive hooks, one `use_*` per file in the style of leptos-use: each
+//! cleans up after itself when its component unmounts.
+
+mod use_channel_event;
+mod use_clock;
+mod use_poller;
+mod use_safe_navigate;
+mod use_subscription;
+
+pub use use_channel_event::use_channel_event;
+pub use use_clock::use_clock;
+pub use use_poller::{use_poller, PollControl};
+pub use use_safe_navigate::{return_target, use_safe_navigate};
+pub use use_subscription::use_subscription;

@@ -1,0 +1,275 @@
+//! `/observability`: live infrastructure metrics for administrators.
+//!
+//! One poller fetches the report on the chosen interval (kept in the URL as
+//! `?interval=`); a pushed report (realtime) enters through the same
+//! [`LiveFeed::ingest_value`]. When the infrastructure endpoints answer 404 the
+//! page falls back to `/api/v1/health` and says so.
+
+mod chart_options;
+mod figures;
+mod panels;
+
+use crate::hooks::use_channel_event;
+use crate::hooks::use_poller;
+use crate::hooks::use_safe_navigate;
+use crate::services::api::{use_api, ApiClient, ApiError};
+use crate::services::charts::use_charts;
+use crate::services::realtime::ADMIN_CHANNEL;
+use dashboard_core::config::AppConfig;
+use dashboard_core::format;
+use dashboard_core::infra::{
+    parse_health_fallback, parse_report, parse_summary, InfraReport, Summary,
+};
+use dashboard_core::interval;
+use dashboard_core::live::{Freshness, LiveMetrics};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::NavigateOptions;
+use serde_json::Value;
+
+pub const REPORT_PATH: &str = "/api/v1/observability/infrastructure/report";
+pub const SUMMARY_PATH: &str = "/api/v1/observability/infrastructure/summary";
+pub const HEALTH_PATH: &str = "/api/v1/health";
+/// The window the report's own summary covers.
+const REPORT_SUMMARY_MINUTES: u32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Infrastructure,
+    /// The infrastructure endpoints are missing on this backend.
+    HealthFallback,
+}
+
+/// The live state of the page, shared by its panels.
+#[derive(Clone, Copy)]
+pub struct LiveFeed {
+    pub metrics: RwSignal<LiveMetrics>,
+    /// Readings further apart than this break the charts and yield no network rate.
+    pub gap_ms: Memo<f64>,
+}
+
+impl LiveFeed {
+    /// A report, polled or pushed.
+    pub fn ingest(&self, report: InfraReport) {
+        // A poll answered after the page unmounted lands here too: drop it.
+        let Some(gap) = self.gap_ms.try_get_untracked() else {
+            return;
+        };
+        self.metrics
+            .update(|m| m.ingest(report, crate::browser::time::now_ms(), gap));
+    }
+
+    /// The realtime hook-in point: a report body as pushed (`metrics.updated`'s
+    /// `infrastructure`). Unreadable bodies are ignored: polling continues.
+    pub fn ingest_value(&self, value: &Value) -> bool {
+        match parse_report(value) {
+            Ok(report) => {
+                self.ingest(report);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+#[component]
+pub fn ObservabilityPage() -> impl IntoView {
+    let config = expect_context::<AppConfig>();
+    let api = use_api();
+    let query = use_query_map();
+    let location = use_location();
+    let navigate = use_safe_navigate();
+
+    let default_interval = Some(config.refresh_interval_secs * 1000.0);
+    let interval = Memo::new(move |_| {
+        query
+            .with(|q| q.get("interval"))
+            .and_then(|text| interval::parse(&text))
+            .unwrap_or(default_interval)
+    });
+    let gap_ms = Memo::new(move |_| (interval.get().unwrap_or(5_000.0) * 3.0).max(15_000.0));
+    let feed = LiveFeed {
+        metrics: RwSignal::new(LiveMetrics::default()),
+        gap_ms,
+    };
+    provide_context(feed);
+    let source = RwSignal::new(Source::Infrastructure);
+    let window = RwSignal::new(REPORT_SUMMARY_MINUTES);
+    let window_summary = RwSignal::new(None::<Result<Option<Summary>, String>>);
+
+    let fetch = {
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move {
+                let report = fetch_report(&api, source);
+                let minutes = window.get_untracked();
+                let (report, summary) = if minutes != REPORT_SUMMARY_MINUTES
+                    && source.get_untracked() == Source::Infrastructure
+                {
+                    let (r, s) = futures::join!(report, fetch_summary(&api, minutes));
+                    (r, Some(s))
+                } else {
+                    (report.await, None)
+                };
+                if let Some(summary) = summary {
+                    window_summary.set(Some(summary));
+                }
+                match report {
+                    Ok(report) => {
+                        feed.ingest(report);
+                        true
+                    }
+                    Err(err) => {
+                        feed.metrics.update(|m| m.failed(err.user_message()));
+                        false
+                    }
+                }
+            }
+        }
+    };
+    let poll = use_poller(interval.into(), fetch);
+
+    // Reports pushed between polls (`metrics.updated`, admins only) take the same path.
+    use_channel_event(
+        Signal::derive(|| Some(ADMIN_CHANNEL.to_string())),
+        "metrics.updated",
+        move |message| {
+            if let Some(report) = message.data.get("infrastructure") {
+                feed.ingest_value(report);
+            }
+        },
+    );
+
+    // One clock for every "… ago" and countdown on the page.
+    let now = crate::hooks::use_clock();
+
+    let charts = use_charts();
+
+    let on_interval = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let hash = location.hash.get_untracked();
+        navigate(
+            &format!(
+                "/observability?interval={}{}",
+                value,
+                if hash.is_empty() { String::new() } else { hash }
+            ),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_window = move |minutes: u32| {
+        window.set(minutes);
+        window_summary.set(None);
+        poll.refresh_now();
+    };
+
+    let freshness = Memo::new(move |_| feed.metrics.with(|m| m.freshness()));
+    let updated = move || {
+        let received = feed.metrics.with(|m| m.received_ms())?;
+        Some(format!("Updated {}", format::age(now.get() - received)))
+    };
+
+    view! {
+        <Title text="Observability" />
+        <section class="page observability" aria-labelledby="observability-heading">
+            <div class="page-header">
+                <h1 id="observability-heading">"Observability"</h1>
+                <div class="toolbar">
+                    <label for="refresh-interval">"Refresh"</label>
+                    <select id="refresh-interval" on:change=on_interval>
+                        {move || interval_options(interval.get())}
+                    </select>
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        on:click=move |_| poll.refresh_now()
+                        disabled=move || poll.in_flight.get()
+                    >
+                        "Refresh now"
+                    </button>
+                    <span class="updated muted">{updated}</span>
+                </div>
+            </div>
+            <Show when=move || source.get() == Source::HealthFallback>
+                <p class="alert alert-info" role="status">
+                    "This backend has no infrastructure endpoints: showing CPU, memory, disk and network from its health check only."
+                </p>
+            </Show>
+            {move || match freshness.get() {
+                Freshness::Stale { message } => Some(view! { <panels::StaleBanner message poll now /> }.into_any()),
+                Freshness::Failed { message } => Some(view! {
+                    <div class="alert alert-error">
+                        <p role="alert">{format!("Cannot load the metrics. {message}")}</p>
+                        <panels::RetryLine poll now />
+                    </div>
+                }.into_any()),
+                _ => None,
+            }}
+            <div class="obs-top">
+                <panels::HealthPanel />
+                <div class="metric-cards">
+                    <panels::CpuCard />
+                    <panels::MemoryCard />
+                    <panels::DiskCard />
+                    <panels::NetworkCard />
+                </div>
+            </div>
+            <figures::ChartGrid charts />
+            <div class="obs-details">
+                <panels::ProcessCard />
+                <panels::PlatformCard />
+                <panels::SummaryCard window window_summary on_window />
+                <panels::AlertsCard now />
+            </div>
+        </section>
+    }
+}
+
+fn interval_options(current: Option<f64>) -> impl IntoView {
+    let mut choices: Vec<Option<f64>> = interval::CHOICES.to_vec();
+    if !choices.contains(&current) {
+        choices.insert(0, current);
+    }
+    choices
+        .into_iter()
+        .map(|choice| {
+            view! {
+                <option value=interval::to_param(choice) selected=choice == current>
+                    {interval::label(choice)}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
+async fn fetch_report(api: &ApiClient, source: RwSignal<Source>) -> Result<InfraReport, ApiError> {
+    if source.get_untracked() == Source::Infrastructure {
+        match api.get(REPORT_PATH).send::<Value>().await {
+            Ok(body) => return parse_report(&body).map_err(ApiError::from),
+            Err(err) if err.status() == Some(404) => source.set(Source::HealthFallback),
+            Err(err) => return Err(err),
+        }
+    }
+    let body = api.get(HEALTH_PATH).anonymous().send::<Value>().await?;
+    parse_health_fallback(&body).map_err(ApiError::from)
+}
+
+async fn fetch_summary(api: &ApiClient, minutes: u32) -> Result<Option<Summary>, String> {
+    let body = api
+        .get(&format!("{SUMMARY_PATH}?time_window={minutes}"))
+        .send::<Value>()
+        .await
+        .map_err(|e| e.user_message())?;
+    parse_summary(&body).map_err(|e| e.to_string())
+}
+
+/// The page's live feed (for panels and the realtime hook-in).
+pub fn use_feed() -> LiveFeed {
+    expect_context::<LiveFeed>()
+}

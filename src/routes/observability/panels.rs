@@ -1,0 +1,459 @@
+//! The text panels of the observability page: health, metric cards, process,
+//! platform, summary, and the stale-data banner. Missing values read "—".
+
+use super::use_feed;
+use crate::hooks::PollControl;
+use crate::services::realtime::{use_realtime, AlertLog, ADMIN_CHANNEL};
+use dashboard_core::format;
+use dashboard_core::infra::{InfraReport, Limits, Summary, Thresholds};
+use dashboard_core::live::{level, score_tier, Level, ScoreTier};
+use leptos::prelude::*;
+
+fn with_latest<T>(f: impl Fn(&InfraReport) -> T + Send + Sync + 'static) -> Signal<Option<T>>
+where
+    T: Send + Sync + 'static,
+{
+    let feed = use_feed();
+    Signal::derive(move || feed.metrics.with(|m| m.latest().map(&f)))
+}
+
+fn thresholds() -> Signal<Option<Thresholds>> {
+    let feed = use_feed();
+    Signal::derive(move || {
+        feed.metrics
+            .with(|m| m.latest().and_then(|r| r.health.as_ref()?.thresholds))
+    })
+}
+
+fn level_class(level: Level) -> &'static str {
+    match level {
+        Level::Unknown => "level-unknown",
+        Level::Normal => "level-normal",
+        Level::Warning => "level-warning",
+        Level::Critical => "level-critical",
+    }
+}
+
+fn level_text(level: Level) -> &'static str {
+    match level {
+        Level::Unknown => "",
+        Level::Normal => "normal",
+        Level::Warning => "above warning threshold",
+        Level::Critical => "above critical threshold",
+    }
+}
+
+/// Local wall-clock time "12:03:05".
+pub(crate) fn clock(ms: f64) -> String {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
+        .to_locale_time_string("en-GB")
+        .into()
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn StaleBanner(
+    message: String,
+    poll: PollControl,
+    now: ReadSignal<f64>,
+) -> impl IntoView {
+    let feed = use_feed();
+    let since = move || {
+        feed.metrics
+            .with(|m| m.received_ms())
+            .map(clock)
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="alert alert-warning stale-banner">
+            <p role="alert">
+                {move || format!("Showing data from {} — the backend is unreachable or failing. {}", since(), message)}
+            </p>
+            <RetryLine poll now />
+        </div>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn RetryLine(poll: PollControl, now: ReadSignal<f64>) -> impl IntoView {
+    let text = move || match (poll.in_flight.get(), poll.next_at_ms.get()) {
+        (true, _) => "Retrying now…".to_string(),
+        (false, Some(at)) => format!("Retrying in {}.", format::wait(at - now.get())),
+        (false, None) => "Automatic refresh is paused.".to_string(),
+    };
+    view! {
+        <p class="retry-line">
+            <span>{text}</span>
+            " "
+            <button type="button" class="button-link" on:click=move |_| poll.refresh_now()>"Retry now"</button>
+        </p>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn HealthPanel() -> impl IntoView {
+    let score = with_latest(|r| r.health_score);
+    let health = with_latest(|r| r.health.clone());
+    let loading = with_latest(|_| ());
+    view! {
+        <article class="card health-panel" aria-labelledby="health-heading">
+            <h2 id="health-heading">"Health"</h2>
+            {move || match (loading.get(), score.get().flatten()) {
+                (None, _) => view! { <div class="skeleton ring-skeleton" aria-hidden="true"></div> }.into_any(),
+                (Some(()), Some(s)) => view! { <ScoreRing score=s /> }.into_any(),
+                (Some(()), None) => view! { <p class="muted">"No health score from this backend."</p> }.into_any(),
+            }}
+            {move || health.get().flatten().map(|h| {
+                let status = h.status.clone().unwrap_or_else(|| "unknown".into());
+                let badge = match status.as_str() {
+                    "healthy" => "badge badge-ok",
+                    "degraded" => "badge badge-warning",
+                    "unhealthy" => "badge badge-critical",
+                    _ => "badge",
+                };
+                let messages: Vec<(&'static str, String)> = h
+                    .critical
+                    .iter()
+                    .map(|m| ("critical", m.clone()))
+                    .chain(h.warnings.iter().map(|m| ("warning", m.clone())))
+                    .collect();
+                view! {
+                    <p>"Threshold check: " <span class=badge>{status}</span></p>
+                    {(!messages.is_empty()).then(|| view! {
+                        <ul class="health-messages" aria-label="Threshold alerts">
+                            {messages.into_iter().map(|(kind, text)| view! {
+                                <li class=format!("message-{kind}")>
+                                    <span class="visually-hidden">{format!("{kind}: ")}</span>
+                                    {text}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                }
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn ScoreRing(score: f64) -> impl IntoView {
+    const R: f64 = 52.0;
+    let circumference = 2.0 * std::f64::consts::PI * R;
+    let filled = circumference * score.clamp(0.0, 100.0) / 100.0;
+    let tier = match score_tier(score) {
+        ScoreTier::Green => "tier-green",
+        ScoreTier::Yellow => "tier-yellow",
+        ScoreTier::Orange => "tier-orange",
+        ScoreTier::Red => "tier-red",
+    };
+    let text = format!("{score:.0}");
+    view! {
+        <div class=format!("score-ring {tier}")>
+            <svg viewBox="0 0 120 120" role="img" aria-label=format!("Health score {score:.0} out of 100")>
+                <circle class="ring-track" cx="60" cy="60" r=R></circle>
+                <circle
+                    class="ring-value"
+                    cx="60"
+                    cy="60"
+                    r=R
+                    stroke-dasharray=format!("{filled:.1} {circumference:.1}")
+                    transform="rotate(-90 60 60)"
+                ></circle>
+                <text x="60" y="68" text-anchor="middle" class="ring-text">{text}</text>
+            </svg>
+            <p class="score-caption">"Health score"</p>
+        </div>
+    }
+}
+
+/// A metric card: big value, a bar coloured by the backend's thresholds, details.
+#[component]
+fn MetricCard(
+    id: &'static str,
+    title: &'static str,
+    value: Signal<Option<Option<f64>>>,
+    limits: Signal<Option<Limits>>,
+    children: Children,
+) -> impl IntoView {
+    let lvl = move || level(value.get().flatten(), limits.get());
+    let width = move || {
+        format!(
+            "{:.1}%",
+            value.get().flatten().unwrap_or(0.0).clamp(0.0, 100.0)
+        )
+    };
+    view! {
+        <article id=id class=move || format!("card metric-card {}", level_class(lvl())) aria-labelledby=format!("{id}-heading")>
+            <h2 id=format!("{id}-heading")>{title}</h2>
+            {move || match value.get() {
+                None => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
+                Some(v) => view! {
+                    <p class="metric-value">
+                        {format::percent(v)}
+                        <span class="visually-hidden">{format!(" {}", level_text(lvl()))}</span>
+                    </p>
+                }.into_any(),
+            }}
+            <div class="meter" aria-hidden="true">
+                <div class="meter-fill" style:width=width></div>
+            </div>
+            <dl class="facts">{children()}</dl>
+        </article>
+    }
+}
+
+fn fact(label: &'static str, value: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <div>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn CpuCard() -> impl IntoView {
+    let r = with_latest(|r| r.cpu.clone());
+    let t = thresholds();
+    let value = Signal::derive(move || r.get().map(|c| c.percent));
+    let limits = Signal::derive(move || t.get().map(|t| t.cpu));
+    view! {
+        <MetricCard id="cpu" title="CPU" value limits>
+            {fact("Cores", move || format::count(r.get().and_then(|c| c.count)))}
+            {fact("Frequency", move || r.get().and_then(|c| c.freq_mhz).map(|f| format!("{f:.0} MHz")).unwrap_or_else(|| format::MISSING.into()))}
+        </MetricCard>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn MemoryCard() -> impl IntoView {
+    let r = with_latest(|r| r.memory.clone());
+    let t = thresholds();
+    let value = Signal::derive(move || r.get().map(|m| m.percent));
+    let limits = Signal::derive(move || t.get().map(|t| t.memory));
+    view! {
+        <MetricCard id="memory" title="Memory" value limits>
+            {fact("Used", move || format::gigabytes(r.get().and_then(|m| m.used_gb)))}
+            {fact("Available", move || format::gigabytes(r.get().and_then(|m| m.available_gb)))}
+            {fact("Total", move || format::gigabytes(r.get().and_then(|m| m.total_gb)))}
+        </MetricCard>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn DiskCard() -> impl IntoView {
+    let r = with_latest(|r| r.disk.clone());
+    let t = thresholds();
+    let value = Signal::derive(move || r.get().map(|d| d.percent));
+    let limits = Signal::derive(move || t.get().map(|t| t.disk));
+    view! {
+        <MetricCard id="disk" title="Disk" value limits>
+            {fact("Used", move || format::gigabytes(r.get().and_then(|d| d.used_gb)))}
+            {fact("Free", move || format::gigabytes(r.get().and_then(|d| d.free_gb)))}
+            {fact("Total", move || format::gigabytes(r.get().and_then(|d| d.total_gb)))}
+        </MetricCard>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn NetworkCard() -> impl IntoView {
+    let feed = use_feed();
+    let net = with_latest(|r| r.network.clone());
+    let rates = Signal::derive(move || {
+        feed.metrics
+            .with(|m| m.history().last().map(|p| (p.rx_bps, p.tx_bps)))
+    });
+    view! {
+        <article id="network" class="card metric-card level-unknown" aria-labelledby="network-heading">
+            <h2 id="network-heading">"Network"</h2>
+            {move || match net.get() {
+                None => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
+                Some(_) => view! {
+                    <p class="metric-value metric-value-small">
+                        <span title="Received">"↓ " {move || format::rate(rates.get().and_then(|r| r.0))}</span>
+                        <span class="visually-hidden">" received, "</span>
+                        <span title="Sent">" ↑ " {move || format::rate(rates.get().and_then(|r| r.1))}</span>
+                        <span class="visually-hidden">" sent"</span>
+                    </p>
+                }.into_any(),
+            }}
+            <dl class="facts">
+                {fact("Received in total", move || net.get().and_then(|n| n.bytes_recv).map(|b| format::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
+                {fact("Sent in total", move || net.get().and_then(|n| n.bytes_sent).map(|b| format::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
+                {fact("Connections", move || format::count(net.get().and_then(|n| n.connections)))}
+            </dl>
+        </article>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn ProcessCard() -> impl IntoView {
+    let p = with_latest(|r| r.process.clone());
+    let field = move |f: fn(&dashboard_core::infra::ProcessStats) -> String| {
+        move || {
+            p.get()
+                .flatten()
+                .map(|p| f(&p))
+                .unwrap_or_else(|| format::MISSING.into())
+        }
+    };
+    view! {
+        <article class="card" aria-labelledby="process-heading">
+            <h2 id="process-heading">"Backend process"</h2>
+            <dl class="facts facts-wide">
+                {fact("Name", field(|p| p.name.clone().unwrap_or_else(|| format::MISSING.into())))}
+                {fact("PID", field(|p| format::count(p.pid)))}
+                {fact("Status", field(|p| p.status.clone().unwrap_or_else(|| format::MISSING.into())))}
+                {fact("CPU", field(|p| format::percent(p.cpu_percent)))}
+                {fact("Memory", field(|p| format!("{} ({})", format::megabytes(p.memory_mb), format::percent(p.memory_percent))))}
+                {fact("Threads", field(|p| format::count(p.threads)))}
+                {fact("Open files", field(|p| format::count(p.file_descriptors)))}
+                {fact("Started", field(|p| p.create_time.clone().unwrap_or_else(|| format::MISSING.into())))}
+            </dl>
+        </article>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn PlatformCard() -> impl IntoView {
+    let uptime = with_latest(|r| r.uptime_seconds);
+    let platform = with_latest(|r| r.platform.clone());
+    view! {
+        <article class="card" aria-labelledby="platform-heading">
+            <h2 id="platform-heading">"Platform"</h2>
+            <dl class="facts facts-wide">
+                {fact("Host uptime", move || format::duration(uptime.get().flatten()))}
+                {move || platform.get().unwrap_or_default().into_iter().map(|(label, value)| view! {
+                    <div>
+                        <dt>{label}</dt>
+                        <dd>{value}</dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+        </article>
+    }
+}
+
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn SummaryCard(
+    window: RwSignal<u32>,
+    window_summary: RwSignal<Option<Result<Option<Summary>, String>>>,
+    on_window: impl Fn(u32) + 'static,
+) -> impl IntoView {
+    let from_report = with_latest(|r| r.summary.clone());
+    let summary = move || -> Result<Option<Summary>, String> {
+        if window.get() == super::REPORT_SUMMARY_MINUTES {
+            Ok(from_report.get().flatten())
+        } else {
+            window_summary.get().unwrap_or(Ok(None))
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Ok(minutes) = event_target_value(&ev).parse::<u32>() {
+            on_window(minutes);
+        }
+    };
+    view! {
+        <article class="card summary-card" aria-labelledby="summary-heading">
+            <div class="card-header">
+                <h2 id="summary-heading">"Summary"</h2>
+                <label for="summary-window" class="visually-hidden">"Summary window"</label>
+                <select id="summary-window" on:change=on_change>
+                    {[5u32, 15, 30, 60].into_iter().map(|m| view! {
+                        <option value=m.to_string() selected=move || window.get() == m>{format!("Last {m} min")}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {move || match summary() {
+                Err(message) => view! { <p class="muted">{format!("Summary unavailable: {message}")}</p> }.into_any(),
+                Ok(None) => view! { <p class="muted">"No samples in this window yet."</p> }.into_any(),
+                Ok(Some(s)) => view! { <SummaryTable summary=s /> }.into_any(),
+            }}
+        </article>
+    }
+}
+
+#[component]
+fn SummaryTable(summary: Summary) -> impl IntoView {
+    let rows = [
+        ("CPU", summary.cpu),
+        ("Memory", summary.memory),
+        ("Disk", summary.disk),
+    ];
+    let caption = match (summary.sample_count, summary.window_minutes) {
+        (Some(n), Some(m)) => format!("{n} samples over the last {m} min"),
+        (Some(n), None) => format!("{n} samples"),
+        _ => "Samples".to_string(),
+    };
+    view! {
+        <table class="summary-table">
+            <caption>{caption}</caption>
+            <thead>
+                <tr><th scope="col">"Metric"</th><th scope="col">"Average"</th><th scope="col">"Min"</th><th scope="col">"Max"</th></tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|(name, stats)| view! {
+                    <tr>
+                        <th scope="row">{name}</th>
+                        <td>{format::percent(stats.map(|s| s.avg))}</td>
+                        <td>{format::percent(stats.map(|s| s.min))}</td>
+                        <td>{format::percent(stats.map(|s| s.max))}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Threshold alerts pushed by the backend since the dashboard was opened.
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn AlertsCard(now: ReadSignal<f64>) -> impl IntoView {
+    let log = use_context::<AlertLog>();
+    let entries = move || log.map(|l| l.0.get()).unwrap_or_default();
+    // Whether alerts can arrive at all: the admin channel must be confirmed.
+    let status = use_realtime().map(|rt| rt.status());
+    let listening = move || match status {
+        None => "Live alerts are off in this environment.",
+        Some(s) if s.with(|s| s.is_subscribed(ADMIN_CHANNEL)) => "Listening for alerts.",
+        Some(_) => "Not receiving alerts until live updates reconnect.",
+    };
+    view! {
+        <article class="card alerts-card" aria-labelledby="alerts-heading">
+            <h2 id="alerts-heading">"Recent alerts"</h2>
+            <p class="muted alerts-listening" role="status">{listening}</p>
+            {move || {
+                let entries = entries();
+                if entries.is_empty() {
+                    view! { <p class="muted">"No alerts since you opened the dashboard."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="alert-list">
+                            {entries.into_iter().map(|a| {
+                                let badge = if a.level == "critical" { "badge badge-critical" } else { "badge badge-warning" };
+                                let at = a.received_ms;
+                                view! {
+                                    <li>
+                                        <span class=badge>{a.level.clone()}</span>
+                                        " "
+                                        <span>{a.message.clone()}</span>
+                                        <span class="muted alert-time">{move || format!(" · {} ({})", clock(at), format::age(now.get() - at))}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </article>
+    }
+}
