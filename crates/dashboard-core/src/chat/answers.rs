@@ -1,0 +1,185 @@
+//! Chat answers and stored histories, from every backend variant.
+
+use super::{id_text, text};
+use crate::api::unwrap_envelope;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    /// Without the `_tool` suffix some backends add (`add_task_tool` → `add_task`).
+    pub tool: String,
+    pub parameters: Value,
+    pub result: Value,
+    pub error: Option<String>,
+}
+
+impl ToolCall {
+    /// `{tool|name|tool_name, parameters|arguments (object or JSON text), result, error}`.
+    pub fn from_json(v: &Value) -> Option<ToolCall> {
+        let o = v.as_object()?;
+        let tool = ["tool", "name", "tool_name", "function"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(Value::as_str))?
+            .trim()
+            .trim_end_matches("_tool")
+            .to_string();
+        let as_json = |v: Option<&Value>| match v {
+            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or(Value::String(s.clone())),
+            Some(other) => other.clone(),
+            None => Value::Null,
+        };
+        let parameters = as_json(
+            o.get("parameters")
+                .or_else(|| o.get("arguments"))
+                .or_else(|| o.get("args")),
+        );
+        let mut result = as_json(o.get("result").or_else(|| o.get("output")));
+        // `{"status":"success","data":{…}}` / `{"success":…,"result":…}` wrappers.
+        let mut error = text(o.get("error")).filter(|e| !e.trim().is_empty());
+        if let Some(r) = result.as_object() {
+            if r.get("status").and_then(Value::as_str) == Some("error")
+                || r.get("success") == Some(&Value::Bool(false))
+            {
+                error = error
+                    .or_else(|| text(r.get("error")).or_else(|| text(r.get("message"))))
+                    .or(Some("the tool failed".into()));
+            }
+            if let Some(data) = r.get("data").filter(|_| r.contains_key("status")) {
+                result = data.clone();
+            } else if let Some(inner) = r.get("result").filter(|_| r.contains_key("success")) {
+                result = inner.clone();
+            }
+        }
+        Some(ToolCall {
+            tool,
+            parameters,
+            result,
+            error,
+        })
+    }
+}
+
+fn tool_calls(o: &serde_json::Map<String, Value>) -> Vec<ToolCall> {
+    ["tool_calls", "tool_calls_executed", "tools_used"]
+        .iter()
+        .find_map(|k| o.get(*k).and_then(Value::as_array))
+        .map(|calls| calls.iter().filter_map(ToolCall::from_json).collect())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+/// One stored message of a conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryMessage {
+    pub id: Option<String>,
+    pub role: Role,
+    pub content: String,
+    pub tool_calls: Vec<ToolCall>,
+}
+
+impl HistoryMessage {
+    pub fn from_json(v: &Value) -> Option<HistoryMessage> {
+        let o = v.as_object()?;
+        let role = match o.get("role").and_then(Value::as_str)? {
+            "user" => Role::User,
+            "assistant" | "agent" | "bot" => Role::Assistant,
+            _ => return None,
+        };
+        let content = text(o.get("content")).or_else(|| text(o.get("text")))?;
+        // A Python `str()` of a list (one backend stores that) is not JSON: no cards then.
+        let calls = match o.get("tool_calls") {
+            Some(Value::Array(a)) => a.iter().filter_map(ToolCall::from_json).collect(),
+            Some(Value::String(s)) => serde_json::from_str::<Vec<Value>>(s)
+                .map(|a| a.iter().filter_map(ToolCall::from_json).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        Some(HistoryMessage {
+            id: id_text(o.get("id")),
+            role,
+            content,
+            tool_calls: calls,
+        })
+    }
+}
+
+pub fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, String> {
+    let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
+    let list = match &data {
+        Value::Array(a) => a,
+        Value::Object(o) => o
+            .get("messages")
+            .and_then(Value::as_array)
+            .ok_or("the answer has no messages")?,
+        _ => return Err("the answer is not a message list".into()),
+    };
+    Ok(list.iter().filter_map(HistoryMessage::from_json).collect())
+}
+
+/// Whether a paged list says more remain (`has_more: true`); backends that do
+/// not page send everything, so no flag means nothing more.
+pub fn has_more(body: &Value) -> bool {
+    let data = match body.get("data").filter(|_| body.get("status").is_some()) {
+        Some(data) => data,
+        None => body,
+    };
+    data.get("has_more")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// One page of a conversation's history, oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistoryPage {
+    pub messages: Vec<HistoryMessage>,
+    /// Older messages remain on the server.
+    pub has_more: bool,
+}
+
+pub fn parse_history_page(body: &Value) -> Result<HistoryPage, String> {
+    Ok(HistoryPage {
+        messages: parse_history(body)?,
+        has_more: has_more(body),
+    })
+}
+
+/// The answer to a chat message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatReply {
+    pub conversation_id: Option<String>,
+    pub response: String,
+    pub tool_calls: Vec<ToolCall>,
+}
+
+/// `response`, or `message.content`, or a string `message`; `tool_calls`,
+/// `tool_calls_executed` or `tools_used`; ids as strings or numbers.
+pub fn parse_reply(body: &Value) -> Result<ChatReply, String> {
+    let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
+    let o = data.as_object().ok_or("the answer is not an object")?;
+    if o.get("success") == Some(&Value::Bool(false)) {
+        return Err(
+            text(o.get("error")).unwrap_or_else(|| "the assistant reported an error".into())
+        );
+    }
+    let response = text(o.get("response"))
+        .or_else(|| {
+            o.get("message")
+                .and_then(|m| m.get("content"))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .or_else(|| text(o.get("message")))
+        .or_else(|| text(o.get("reply")))
+        .ok_or("the answer has no reply text")?;
+    Ok(ChatReply {
+        conversation_id: id_text(o.get("conversation_id")),
+        response,
+        tool_calls: tool_calls(o),
+    })
+}

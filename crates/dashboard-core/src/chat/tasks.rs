@@ -1,0 +1,79 @@
+//! The user's tasks and the `task.*` realtime events that change them.
+
+use super::{id_text, text};
+use crate::api::unwrap_envelope;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+}
+
+impl Task {
+    pub fn from_json(v: &Value) -> Option<Task> {
+        let o = v.as_object()?;
+        let completed = match o.get("completed") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Number(n)) => n.as_i64() == Some(1),
+            Some(Value::String(s)) => s == "true",
+            _ => false,
+        };
+        Some(Task {
+            id: id_text(o.get("id")).or_else(|| id_text(o.get("task_id")))?,
+            title: text(o.get("title"))?,
+            description: text(o.get("description")).filter(|d| !d.is_empty()),
+            completed,
+        })
+    }
+}
+
+pub fn parse_tasks(body: &Value) -> Result<Vec<Task>, String> {
+    let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
+    let list = match &data {
+        Value::Array(a) => a,
+        Value::Object(o) => o
+            .get("tasks")
+            .and_then(Value::as_array)
+            .ok_or("the answer has no tasks")?,
+        _ => return Err("the answer is not a task list".into()),
+    };
+    Ok(list.iter().filter_map(Task::from_json).collect())
+}
+
+/// A `task.*` realtime event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskEvent {
+    Upsert(Task),
+    Deleted(String),
+}
+
+pub fn parse_task_event(event: &str, data: &Value) -> Option<TaskEvent> {
+    match event {
+        "task.created" | "task.updated" | "task.completed" => {
+            Task::from_json(data.get("task").unwrap_or(data)).map(TaskEvent::Upsert)
+        }
+        "task.deleted" => id_text(data.get("task_id"))
+            .or_else(|| data.get("task").and_then(|t| id_text(t.get("id"))))
+            .or_else(|| id_text(data.get("id")))
+            .map(TaskEvent::Deleted),
+        _ => None,
+    }
+}
+
+/// Applies an event to a task list (ordered by id as the backend lists them).
+pub fn apply_task_event(tasks: &mut Vec<Task>, event: TaskEvent) {
+    match event {
+        TaskEvent::Upsert(task) => match tasks.iter_mut().find(|t| t.id == task.id) {
+            Some(slot) => *slot = task,
+            None => {
+                tasks.push(task);
+                tasks.sort_by_key(|t| (t.id.parse::<i64>().unwrap_or(i64::MAX), t.id.clone()));
+            }
+        },
+        TaskEvent::Deleted(id) => tasks.retain(|t| t.id != id),
+    }
+}
