@@ -22,62 +22,73 @@ pub const TASKS_IN_A_REPLY: usize = 50;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaExceeded(pub String);
 
+/// Room for `adding` more rows when `count_sql` (one parameter) counts `max` at most;
+/// otherwise the sentence `full` writes from the grouped maximum.
+fn room_for(
+    conn: &Connection,
+    count_sql: &str,
+    param: impl rusqlite::ToSql,
+    adding: i64,
+    max: i64,
+    full: impl Fn(String) -> String,
+) -> rusqlite::Result<Result<(), QuotaExceeded>> {
+    let n: i64 = conn.query_row(count_sql, params![param], |r| r.get(0))?;
+    Ok(if n + adding > max {
+        Err(QuotaExceeded(full(group(max))))
+    } else {
+        Ok(())
+    })
+}
+
 pub fn check_task_quota(
     conn: &Connection,
     user_id: i64,
 ) -> rusqlite::Result<Result<(), QuotaExceeded>> {
-    let n: i64 = conn.query_row(
+    room_for(
+        conn,
         "SELECT COUNT(*) FROM tasks WHERE user_id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?;
-    Ok(if n >= MAX_TASKS_PER_USER {
-        Err(QuotaExceeded(format!(
-            "You have {} tasks, the most this server keeps for one account. Delete some to add more.",
-            group(MAX_TASKS_PER_USER)
-        )))
-    } else {
-        Ok(())
-    })
+        user_id,
+        1,
+        MAX_TASKS_PER_USER,
+        |max| {
+            format!("You have {max} tasks, the most this server keeps for one account. Delete some to add more.")
+        },
+    )
 }
 
 pub fn check_conversation_quota(
     conn: &Connection,
     user_id: i64,
 ) -> rusqlite::Result<Result<(), QuotaExceeded>> {
-    let n: i64 = conn.query_row(
+    room_for(
+        conn,
         "SELECT COUNT(*) FROM conversations WHERE user_id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?;
-    Ok(if n >= MAX_CONVERSATIONS_PER_USER {
-        Err(QuotaExceeded(format!(
-            "You have {} conversations, the most this server keeps. Delete an old one to start a new one.",
-            group(MAX_CONVERSATIONS_PER_USER)
-        )))
-    } else {
-        Ok(())
-    })
+        user_id,
+        1,
+        MAX_CONVERSATIONS_PER_USER,
+        |max| {
+            format!("You have {max} conversations, the most this server keeps. Delete an old one to start a new one.")
+        },
+    )
 }
 
 pub fn check_message_quota(
     conn: &Connection,
     conversation_id: &str,
 ) -> rusqlite::Result<Result<(), QuotaExceeded>> {
-    let n: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1",
-        params![conversation_id],
-        |r| r.get(0),
-    )?;
     // A message and its reply: two rows.
-    Ok(if n + 2 > MAX_MESSAGES_PER_CONVERSATION {
-        Err(QuotaExceeded(format!(
-            "This conversation has reached {} messages. Start a new conversation to go on.",
-            group(MAX_MESSAGES_PER_CONVERSATION)
-        )))
-    } else {
-        Ok(())
-    })
+    room_for(
+        conn,
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = ?1",
+        conversation_id,
+        2,
+        MAX_MESSAGES_PER_CONVERSATION,
+        |max| {
+            format!(
+                "This conversation has reached {max} messages. Start a new conversation to go on."
+            )
+        },
+    )
 }
 
 /// `10000` → `10,000`.
