@@ -24,6 +24,9 @@ pub enum ApiError {
     },
     /// A success status with a body we cannot use.
     Decode { detail: String },
+    /// A success status whose envelope said the request failed
+    /// (`{"status": "error", ...}`, or a report with `data.status: "error"`).
+    Reported { message: String },
 }
 
 impl ApiError {
@@ -50,6 +53,7 @@ impl ApiError {
             ),
             ApiError::Http { message, .. } => message.clone(),
             ApiError::Decode { .. } => "The server sent a response this page cannot read.".into(),
+            ApiError::Reported { message } => message.clone(),
         }
     }
 }
@@ -61,6 +65,13 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// A success body that is not what was asked for, saying what is wrong with it.
+pub fn undecodable(detail: impl Into<String>) -> ApiError {
+    ApiError::Decode {
+        detail: detail.into(),
+    }
+}
 
 /// Removes the `{"status": "...", "data": ...}` envelope when present; bare
 /// bodies pass through. An envelope whose status is "error" becomes an error.
@@ -79,11 +90,7 @@ pub fn unwrap_envelope(body: Value) -> Result<Value, ApiError> {
             .or_else(|| text_field(&map, "error"))
             .or_else(|| detail_text(map.get("detail")))
             .unwrap_or_else(|| "The server reported an error.".to_string());
-        return Err(ApiError::Http {
-            status: 200,
-            message,
-            retry_after_secs: None,
-        });
+        return Err(ApiError::Reported { message });
     }
     Ok(map.remove("data").unwrap_or(Value::Null))
 }

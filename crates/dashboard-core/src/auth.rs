@@ -3,6 +3,7 @@
 //! real ToolBoxAI one (no refresh token; refresh answers without `user`), ids as
 //! numbers or strings, camelCase or snake_case names.
 
+use crate::api::{undecodable, ApiError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -182,10 +183,10 @@ pub fn decode_claims(token: &str) -> Option<TokenClaims> {
 
 impl Grant {
     /// Parses a login/refresh/register answer (already unwrapped from any envelope).
-    pub fn from_json(body: &Value, now_ms: f64) -> Result<Grant, String> {
+    pub fn from_json(body: &Value, now_ms: f64) -> Result<Grant, ApiError> {
         let obj = body
             .as_object()
-            .ok_or("the sign-in answer is not an object")?;
+            .ok_or_else(|| undecodable("the sign-in answer is not an object"))?;
         let token_field = |keys: &[&str]| {
             keys.iter()
                 .find_map(|k| obj.get(*k).and_then(Value::as_str))
@@ -194,7 +195,7 @@ impl Grant {
                 .map(str::to_string)
         };
         let access_token = token_field(&["access_token", "accessToken", "token"])
-            .ok_or("the sign-in answer has no access token")?;
+            .ok_or_else(|| undecodable("the sign-in answer has no access token"))?;
         let refresh_token =
             token_field(&["refresh_token", "refreshToken"]).filter(|r| *r != access_token);
         let claims = decode_claims(&access_token).unwrap_or_default();

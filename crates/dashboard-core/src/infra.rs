@@ -4,8 +4,8 @@
 //! with a message, never a panic.
 
 use crate::api::{unwrap_envelope, ApiError};
+use crate::json::{count, first_present, number, object, scalar_text, text_list};
 use serde_json::{Map, Value};
-use std::fmt;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InfraReport {
@@ -117,90 +117,31 @@ pub struct Stats {
     pub max: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReportError {
-    /// The backend says the report failed (`data.status: "error"`).
-    Backend(String),
-    /// The body is not a report.
-    Malformed(String),
-}
-
-impl fmt::Display for ReportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReportError::Backend(m) => write!(f, "The backend could not produce the report: {m}"),
-            ReportError::Malformed(m) => {
-                write!(f, "The backend sent a report this page cannot read ({m}).")
-            }
-        }
+/// The backend said the report failed (`data.status: "error"`).
+fn backend_failed(message: impl std::fmt::Display) -> ApiError {
+    ApiError::Reported {
+        message: format!("The backend could not produce the report: {message}"),
     }
 }
 
-impl std::error::Error for ReportError {}
-
-impl From<ReportError> for ApiError {
-    fn from(e: ReportError) -> Self {
-        match e {
-            ReportError::Backend(message) => ApiError::Http {
-                status: 200,
-                message: format!("The backend could not produce the report: {message}"),
-                retry_after_secs: None,
-            },
-            ReportError::Malformed(detail) => ApiError::Decode { detail },
-        }
-    }
-}
-
-/// A number, or a numeric string; non-finite values count as missing.
-fn num(v: Option<&Value>) -> Option<f64> {
-    let n = match v? {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    n.is_finite().then_some(n)
-}
-
-fn count(v: Option<&Value>) -> Option<u64> {
-    num(v).filter(|n| *n >= 0.0).map(|n| n.round() as u64)
-}
-
-fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn object(v: Option<&Value>) -> Option<&Map<String, Value>> {
-    v?.as_object()
-}
-
-fn first<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter()
-        .find_map(|k| map.get(*k).filter(|v| !v.is_null()))
-}
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::Array(items)) => items.iter().filter_map(|i| text(Some(i))).collect(),
-        Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
-        _ => Vec::new(),
+/// The body is not a report.
+fn malformed(detail: impl Into<String>) -> ApiError {
+    ApiError::Decode {
+        detail: detail.into(),
     }
 }
 
 /// Parses a report body (enveloped or bare; flat or nested `system`).
-pub fn parse_report(body: &Value) -> Result<InfraReport, ReportError> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| ReportError::Backend(e.user_message()))?;
+pub fn parse_report(body: &Value) -> Result<InfraReport, ApiError> {
+    let data = unwrap_envelope(body.clone()).map_err(|e| backend_failed(e.user_message()))?;
     let Some(map) = data.as_object() else {
-        return Err(ReportError::Malformed("not a JSON object".into()));
+        return Err(malformed("not a JSON object"));
     };
     if map.get("status").and_then(Value::as_str) == Some("error") {
-        let message = text(map.get("error"))
-            .or_else(|| text(map.get("message")))
+        let message = scalar_text(map.get("error"))
+            .or_else(|| scalar_text(map.get("message")))
             .unwrap_or_else(|| "unknown error".into());
-        return Err(ReportError::Backend(message));
+        return Err(backend_failed(message));
     }
     // The report's parts; a shape with none of them is not a report.
     let known = [
@@ -214,17 +155,15 @@ pub fn parse_report(body: &Value) -> Result<InfraReport, ReportError> {
         "disk",
     ];
     if !known.iter().any(|k| map.contains_key(*k)) {
-        return Err(ReportError::Malformed(
-            "none of the report's parts are present".into(),
-        ));
+        return Err(malformed("none of the report's parts are present"));
     }
     if let Some(system) = map.get("system") {
         if !system.is_object() {
-            return Err(ReportError::Malformed("`system` is not an object".into()));
+            return Err(malformed("`system` is not an object"));
         }
     }
     let mut report = InfraReport {
-        timestamp: text(map.get("timestamp")),
+        timestamp: scalar_text(map.get("timestamp")),
         ..InfraReport::default()
     };
     // `system` holds the metrics; a /system body has them at the top level.
@@ -240,36 +179,36 @@ pub fn parse_report(body: &Value) -> Result<InfraReport, ReportError> {
         .filter(|h| !h.is_empty())
         .map(read_health);
     report.summary = object(map.get("metrics_summary")).and_then(read_summary);
-    report.health_score = num(map.get("health_score")).map(|s| s.clamp(0.0, 100.0));
+    report.health_score = number(map.get("health_score")).map(|s| s.clamp(0.0, 100.0));
     Ok(report)
 }
 
 fn read_system(system: &Map<String, Value>, report: &mut InfraReport) {
     if report.timestamp.is_none() {
-        report.timestamp = text(system.get("timestamp"));
+        report.timestamp = scalar_text(system.get("timestamp"));
     }
     match object(system.get("cpu")) {
         // Nested: {"cpu": {"percent", "count", "freq_mhz"}, "memory": {...}, ...}
         Some(cpu) => {
             report.cpu = CpuStats {
-                percent: num(cpu.get("percent")),
+                percent: number(cpu.get("percent")),
                 count: count(cpu.get("count")),
-                freq_mhz: num(first(cpu, &["freq_mhz", "freq_current"])),
+                freq_mhz: number(first_present(cpu, &["freq_mhz", "freq_current"])),
             };
             if let Some(m) = object(system.get("memory")) {
                 report.memory = MemoryStats {
-                    percent: num(m.get("percent")),
-                    total_gb: num(m.get("total_gb")),
-                    used_gb: num(m.get("used_gb")),
-                    available_gb: num(m.get("available_gb")),
+                    percent: number(m.get("percent")),
+                    total_gb: number(m.get("total_gb")),
+                    used_gb: number(m.get("used_gb")),
+                    available_gb: number(m.get("available_gb")),
                 };
             }
             if let Some(d) = object(system.get("disk")) {
                 report.disk = DiskStats {
-                    percent: num(d.get("percent")),
-                    total_gb: num(d.get("total_gb")),
-                    used_gb: num(d.get("used_gb")),
-                    free_gb: num(d.get("free_gb")),
+                    percent: number(d.get("percent")),
+                    total_gb: number(d.get("total_gb")),
+                    used_gb: number(d.get("used_gb")),
+                    free_gb: number(d.get("free_gb")),
                 };
             }
             if let Some(n) = object(system.get("network")) {
@@ -283,21 +222,21 @@ fn read_system(system: &Map<String, Value>, report: &mut InfraReport) {
         // Flat: {"cpu_percent", "memory_percent", ...}
         None => {
             report.cpu = CpuStats {
-                percent: num(system.get("cpu_percent")),
+                percent: number(system.get("cpu_percent")),
                 count: count(system.get("cpu_count")),
-                freq_mhz: num(first(system, &["cpu_freq_current", "cpu_freq_mhz"])),
+                freq_mhz: number(first_present(system, &["cpu_freq_current", "cpu_freq_mhz"])),
             };
             report.memory = MemoryStats {
-                percent: num(system.get("memory_percent")),
-                total_gb: num(system.get("memory_total_gb")),
-                used_gb: num(system.get("memory_used_gb")),
-                available_gb: num(system.get("memory_available_gb")),
+                percent: number(system.get("memory_percent")),
+                total_gb: number(system.get("memory_total_gb")),
+                used_gb: number(system.get("memory_used_gb")),
+                available_gb: number(system.get("memory_available_gb")),
             };
             report.disk = DiskStats {
-                percent: num(system.get("disk_percent")),
-                total_gb: num(system.get("disk_total_gb")),
-                used_gb: num(system.get("disk_used_gb")),
-                free_gb: num(system.get("disk_free_gb")),
+                percent: number(system.get("disk_percent")),
+                total_gb: number(system.get("disk_total_gb")),
+                used_gb: number(system.get("disk_used_gb")),
+                free_gb: number(system.get("disk_free_gb")),
             };
             report.network = NetworkStats {
                 bytes_sent: count(system.get("network_bytes_sent")),
@@ -306,20 +245,20 @@ fn read_system(system: &Map<String, Value>, report: &mut InfraReport) {
             };
         }
     }
-    report.uptime_seconds = num(system.get("uptime_seconds")).filter(|u| *u >= 0.0);
+    report.uptime_seconds = number(system.get("uptime_seconds")).filter(|u| *u >= 0.0);
 }
 
 fn read_process(p: &Map<String, Value>) -> ProcessStats {
     ProcessStats {
         pid: count(p.get("pid")),
-        name: text(p.get("name")),
-        status: text(p.get("status")),
-        cpu_percent: num(p.get("cpu_percent")),
-        memory_mb: num(p.get("memory_mb")),
-        memory_percent: num(p.get("memory_percent")),
-        threads: count(first(p, &["num_threads", "threads"])),
-        file_descriptors: count(first(p, &["num_fds", "file_descriptors"])),
-        create_time: text(p.get("create_time")),
+        name: scalar_text(p.get("name")),
+        status: scalar_text(p.get("status")),
+        cpu_percent: number(p.get("cpu_percent")),
+        memory_mb: number(p.get("memory_mb")),
+        memory_percent: number(p.get("memory_percent")),
+        threads: count(first_present(p, &["num_threads", "threads"])),
+        file_descriptors: count(first_present(p, &["num_fds", "file_descriptors"])),
+        create_time: scalar_text(p.get("create_time")),
     }
 }
 
@@ -333,15 +272,15 @@ fn read_platform(p: &Map<String, Value>) -> Vec<(String, String)> {
         ("architecture", "Architecture"),
     ]
     .into_iter()
-    .filter_map(|(key, label)| text(p.get(key)).map(|v| (label.to_string(), v)))
+    .filter_map(|(key, label)| scalar_text(p.get(key)).map(|v| (label.to_string(), v)))
     .collect()
 }
 
 fn read_health(h: &Map<String, Value>) -> HealthCheck {
     let thresholds = object(h.get("thresholds")).and_then(|t| {
         let limits = |name: &str| {
-            let warning = num(t.get(&format!("{name}_warning")))?;
-            let critical = num(t.get(&format!("{name}_critical")))?;
+            let warning = number(t.get(&format!("{name}_warning")))?;
+            let critical = number(t.get(&format!("{name}_critical")))?;
             Some(Limits { warning, critical })
         };
         Some(Thresholds {
@@ -351,9 +290,9 @@ fn read_health(h: &Map<String, Value>) -> HealthCheck {
         })
     });
     HealthCheck {
-        status: text(h.get("status")),
-        warnings: strings(h.get("warnings")),
-        critical: strings(h.get("critical")),
+        status: scalar_text(h.get("status")),
+        warnings: text_list(h.get("warnings")),
+        critical: text_list(h.get("critical")),
         thresholds,
     }
 }
@@ -361,9 +300,9 @@ fn read_health(h: &Map<String, Value>) -> HealthCheck {
 fn read_stats(v: Option<&Value>) -> Option<Stats> {
     let s = object(v)?;
     Some(Stats {
-        avg: num(s.get("avg"))?,
-        min: num(s.get("min"))?,
-        max: num(s.get("max"))?,
+        avg: number(s.get("avg"))?,
+        min: number(s.get("min"))?,
+        max: number(s.get("max"))?,
     })
 }
 
@@ -380,41 +319,38 @@ fn read_summary(s: &Map<String, Value>) -> Option<Summary> {
 }
 
 /// A `/summary` answer (`{}` = no samples: `Ok(None)`).
-pub fn parse_summary(body: &Value) -> Result<Option<Summary>, ReportError> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| ReportError::Backend(e.user_message()))?;
+pub fn parse_summary(body: &Value) -> Result<Option<Summary>, ApiError> {
+    let data = unwrap_envelope(body.clone()).map_err(|e| backend_failed(e.user_message()))?;
     match data.as_object() {
         Some(map) => Ok(read_summary(map)),
-        None => Err(ReportError::Malformed(
-            "the summary is not a JSON object".into(),
-        )),
+        None => Err(malformed("the summary is not a JSON object")),
     }
 }
 
 /// `/api/v1/health`, the fallback when the infrastructure endpoints answer 404:
 /// CPU, memory and disk percentages and the network counters.
-pub fn parse_health_fallback(body: &Value) -> Result<InfraReport, ReportError> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| ReportError::Backend(e.user_message()))?;
+pub fn parse_health_fallback(body: &Value) -> Result<InfraReport, ApiError> {
+    let data = unwrap_envelope(body.clone()).map_err(|e| backend_failed(e.user_message()))?;
     let map = data
         .as_object()
-        .ok_or_else(|| ReportError::Malformed("the health answer is not a JSON object".into()))?;
-    let system = object(map.get("system")).ok_or_else(|| {
-        ReportError::Malformed("the health answer has no `system` figures".into())
-    })?;
+        .ok_or_else(|| malformed("the health answer is not a JSON object"))?;
+    let system = object(map.get("system"))
+        .ok_or_else(|| malformed("the health answer has no `system` figures"))?;
     let network = object(map.get("network"));
     Ok(InfraReport {
-        timestamp: text(map.get("timestamp")),
+        timestamp: scalar_text(map.get("timestamp")),
         cpu: CpuStats {
-            percent: num(system.get("cpu_percent")),
+            percent: number(system.get("cpu_percent")),
             ..CpuStats::default()
         },
         memory: MemoryStats {
-            percent: num(system.get("memory_percent")),
-            available_gb: num(system.get("memory_available_gb")),
+            percent: number(system.get("memory_percent")),
+            available_gb: number(system.get("memory_available_gb")),
             ..MemoryStats::default()
         },
         disk: DiskStats {
-            percent: num(system.get("disk_percent")),
-            free_gb: num(system.get("disk_free_gb")),
+            percent: number(system.get("disk_percent")),
+            free_gb: number(system.get("disk_free_gb")),
             ..DiskStats::default()
         },
         network: NetworkStats {
@@ -570,12 +506,12 @@ mod tests {
         let failed = json!({"status": "success", "data": {"status": "error", "error": "psutil unavailable", "timestamp": "t"}});
         assert_eq!(
             parse_report(&failed),
-            Err(ReportError::Backend("psutil unavailable".into()))
+            Err(backend_failed("psutil unavailable"))
         );
         let enveloped_error = json!({"status": "error", "data": null, "message": "Collector down"});
         assert_eq!(
             parse_report(&enveloped_error),
-            Err(ReportError::Backend("Collector down".into()))
+            Err(backend_failed("Collector down"))
         );
     }
 
@@ -598,7 +534,7 @@ mod tests {
         ];
         for body in malformed {
             assert!(
-                matches!(parse_report(&body), Err(ReportError::Malformed(_))),
+                matches!(parse_report(&body), Err(ApiError::Decode { .. })),
                 "{body}"
             );
         }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod format;
 pub mod infra;
 pub mod interval;
+pub mod json;
 pub mod live;
 pub mod poller;
 pub mod redirect;

@@ -18,10 +18,6 @@ pub(crate) struct ChatApi {
     base: String,
 }
 
-fn decode<T>(result: Result<T, String>) -> Result<T, ApiError> {
-    result.map_err(|detail| ApiError::Decode { detail })
-}
-
 fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }
@@ -51,7 +47,7 @@ impl ChatApi {
             .timeout_ms(SEND_TIMEOUT_MS)
             .send()
             .await?;
-        decode(parse_reply(&answer))
+        parse_reply(&answer)
     }
 
     /// The newest page of a conversation's history, or the page before message `before`.
@@ -69,7 +65,7 @@ impl ChatApi {
             url.push_str(&format!("?before={}", encode(before)));
         }
         let answer: Value = self.api.get(&url).send().await?;
-        decode(parse_history_page(&answer))
+        parse_history_page(&answer)
     }
 
     /// One page of conversations, newest first, from `offset`; and whether more remain.
@@ -85,7 +81,7 @@ impl ChatApi {
             ))
             .send()
             .await?;
-        Ok((decode(parse_conversations(&answer))?, has_more(&answer)))
+        Ok((parse_conversations(&answer)?, has_more(&answer)))
     }
 
     pub(crate) async fn delete_conversation(&self, conversation: &str) -> Result<(), ApiError> {
@@ -115,7 +111,7 @@ impl ChatApi {
                 ))
                 .send()
                 .await?;
-            tasks.extend(decode(parse_tasks(&answer))?);
+            tasks.extend(parse_tasks(&answer)?);
             total = answer.get("total").and_then(Value::as_u64);
             if !has_more(&answer) {
                 break;

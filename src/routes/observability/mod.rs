@@ -251,13 +251,13 @@ fn interval_options(current: Option<f64>) -> impl IntoView {
 async fn fetch_report(api: &ApiClient, source: RwSignal<Source>) -> Result<InfraReport, ApiError> {
     if source.get_untracked() == Source::Infrastructure {
         match api.get(REPORT_PATH).send::<Value>().await {
-            Ok(body) => return parse_report(&body).map_err(ApiError::from),
+            Ok(body) => return parse_report(&body),
             Err(err) if err.status() == Some(404) => source.set(Source::HealthFallback),
             Err(err) => return Err(err),
         }
     }
     let body = api.get(HEALTH_PATH).anonymous().send::<Value>().await?;
-    parse_health_fallback(&body).map_err(ApiError::from)
+    parse_health_fallback(&body)
 }
 
 async fn fetch_summary(api: &ApiClient, minutes: u32) -> Result<Option<Summary>, String> {
@@ -266,7 +266,7 @@ async fn fetch_summary(api: &ApiClient, minutes: u32) -> Result<Option<Summary>,
         .send::<Value>()
         .await
         .map_err(|e| e.user_message())?;
-    parse_summary(&body).map_err(|e| e.to_string())
+    parse_summary(&body).map_err(|e| e.user_message())
 }
 
 /// The page's live feed (for panels and the realtime hook-in).

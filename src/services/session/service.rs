@@ -105,8 +105,7 @@ impl Session {
             .json(&body)
             .send()
             .await?;
-        let grant =
-            Grant::from_json(&answer, now()).map_err(|detail| ApiError::Decode { detail })?;
+        let grant = Grant::from_json(&answer, now())?;
         let user = match grant.user.clone() {
             Some(user) => user,
             None => self.fetch_user(&grant.access_token).await?,

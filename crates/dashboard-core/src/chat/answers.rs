@@ -1,7 +1,7 @@
 //! Chat answers and stored histories, from every backend variant.
 
-use super::{id_text, text};
-use crate::api::unwrap_envelope;
+use crate::api::{undecodable, unwrap_envelope, ApiError};
+use crate::json::{exact_string, scalar_text};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -36,13 +36,15 @@ impl ToolCall {
         );
         let mut result = as_json(o.get("result").or_else(|| o.get("output")));
         // `{"status":"success","data":{…}}` / `{"success":…,"result":…}` wrappers.
-        let mut error = text(o.get("error")).filter(|e| !e.trim().is_empty());
+        let mut error = exact_string(o.get("error")).filter(|e| !e.trim().is_empty());
         if let Some(r) = result.as_object() {
             if r.get("status").and_then(Value::as_str) == Some("error")
                 || r.get("success") == Some(&Value::Bool(false))
             {
                 error = error
-                    .or_else(|| text(r.get("error")).or_else(|| text(r.get("message"))))
+                    .or_else(|| {
+                        exact_string(r.get("error")).or_else(|| exact_string(r.get("message")))
+                    })
                     .or(Some("the tool failed".into()));
             }
             if let Some(data) = r.get("data").filter(|_| r.contains_key("status")) {
@@ -91,7 +93,7 @@ impl HistoryMessage {
             "assistant" | "agent" | "bot" => Role::Assistant,
             _ => return None,
         };
-        let content = text(o.get("content")).or_else(|| text(o.get("text")))?;
+        let content = exact_string(o.get("content")).or_else(|| exact_string(o.get("text")))?;
         // A Python `str()` of a list (one backend stores that) is not JSON: no cards then.
         let calls = match o.get("tool_calls") {
             Some(Value::Array(a)) => a.iter().filter_map(ToolCall::from_json).collect(),
@@ -101,7 +103,7 @@ impl HistoryMessage {
             _ => Vec::new(),
         };
         Some(HistoryMessage {
-            id: id_text(o.get("id")),
+            id: scalar_text(o.get("id")),
             role,
             content,
             tool_calls: calls,
@@ -109,15 +111,15 @@ impl HistoryMessage {
     }
 }
 
-pub fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, String> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
+pub fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, ApiError> {
+    let data = unwrap_envelope(body.clone())?;
     let list = match &data {
         Value::Array(a) => a,
         Value::Object(o) => o
             .get("messages")
             .and_then(Value::as_array)
-            .ok_or("the answer has no messages")?,
-        _ => return Err("the answer is not a message list".into()),
+            .ok_or_else(|| undecodable("the answer has no messages"))?,
+        _ => return Err(undecodable("the answer is not a message list")),
     };
     Ok(list.iter().filter_map(HistoryMessage::from_json).collect())
 }
@@ -142,7 +144,7 @@ pub struct HistoryPage {
     pub has_more: bool,
 }
 
-pub fn parse_history_page(body: &Value) -> Result<HistoryPage, String> {
+pub fn parse_history_page(body: &Value) -> Result<HistoryPage, ApiError> {
     Ok(HistoryPage {
         messages: parse_history(body)?,
         has_more: has_more(body),
@@ -159,26 +161,29 @@ pub struct ChatReply {
 
 /// `response`, or `message.content`, or a string `message`; `tool_calls`,
 /// `tool_calls_executed` or `tools_used`; ids as strings or numbers.
-pub fn parse_reply(body: &Value) -> Result<ChatReply, String> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
-    let o = data.as_object().ok_or("the answer is not an object")?;
+pub fn parse_reply(body: &Value) -> Result<ChatReply, ApiError> {
+    let data = unwrap_envelope(body.clone())?;
+    let o = data
+        .as_object()
+        .ok_or_else(|| undecodable("the answer is not an object"))?;
     if o.get("success") == Some(&Value::Bool(false)) {
-        return Err(
-            text(o.get("error")).unwrap_or_else(|| "the assistant reported an error".into())
-        );
+        return Err(ApiError::Reported {
+            message: exact_string(o.get("error"))
+                .unwrap_or_else(|| "The assistant reported an error.".into()),
+        });
     }
-    let response = text(o.get("response"))
+    let response = exact_string(o.get("response"))
         .or_else(|| {
             o.get("message")
                 .and_then(|m| m.get("content"))
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })
-        .or_else(|| text(o.get("message")))
-        .or_else(|| text(o.get("reply")))
-        .ok_or("the answer has no reply text")?;
+        .or_else(|| exact_string(o.get("message")))
+        .or_else(|| exact_string(o.get("reply")))
+        .ok_or_else(|| undecodable("the answer has no reply text"))?;
     Ok(ChatReply {
-        conversation_id: id_text(o.get("conversation_id")),
+        conversation_id: scalar_text(o.get("conversation_id")),
         response,
         tool_calls: tool_calls(o),
     })

@@ -1,6 +1,7 @@
 //! What a tool call did, as the card shown under the assistant's message.
 
-use super::{id_text, text, Task, ToolCall};
+use super::{Task, ToolCall};
+use crate::json::{exact_string, scalar_text};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,8 +29,9 @@ pub enum TaskCard {
 }
 
 fn card_task(call: &ToolCall, completed: bool) -> CardTask {
-    let pick_id = |v: &Value| id_text(v.get("task_id")).or_else(|| id_text(v.get("id")));
-    let pick_title = |v: &Value| text(v.get("title")).or_else(|| text(v.get("name")));
+    let pick_id = |v: &Value| scalar_text(v.get("task_id")).or_else(|| scalar_text(v.get("id")));
+    let pick_title =
+        |v: &Value| exact_string(v.get("title")).or_else(|| exact_string(v.get("name")));
     CardTask {
         id: pick_id(&call.result).or_else(|| pick_id(&call.parameters)),
         title: pick_title(&call.result)
@@ -63,7 +65,7 @@ pub fn task_card(call: &ToolCall) -> Option<TaskCard> {
                 .cloned()
                 .unwrap_or_default();
             TaskCard::List {
-                filter: text(call.parameters.get("status")).unwrap_or_else(|| "all".into()),
+                filter: exact_string(call.parameters.get("status")).unwrap_or_else(|| "all".into()),
                 tasks: items
                     .iter()
                     .filter_map(Task::from_json)

@@ -21,20 +21,5 @@ pub use failures::*;
 pub use tasks::*;
 pub use thread::*;
 
-use serde_json::Value;
-
-/// An id that may arrive as a number or a string.
-pub fn id_text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn text(v: Option<&Value>) -> Option<String> {
-    v.and_then(Value::as_str).map(str::to_string)
-}
-
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! The user's tasks and the `task.*` realtime events that change them.
 
-use super::{id_text, text};
-use crate::api::unwrap_envelope;
+use crate::api::{undecodable, unwrap_envelope, ApiError};
+use crate::json::{exact_string, scalar_text};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -23,23 +23,23 @@ impl Task {
             _ => false,
         };
         Some(Task {
-            id: id_text(o.get("id")).or_else(|| id_text(o.get("task_id")))?,
-            title: text(o.get("title"))?,
-            description: text(o.get("description")).filter(|d| !d.is_empty()),
+            id: scalar_text(o.get("id")).or_else(|| scalar_text(o.get("task_id")))?,
+            title: exact_string(o.get("title"))?,
+            description: exact_string(o.get("description")).filter(|d| !d.is_empty()),
             completed,
         })
     }
 }
 
-pub fn parse_tasks(body: &Value) -> Result<Vec<Task>, String> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| e.user_message())?;
+pub fn parse_tasks(body: &Value) -> Result<Vec<Task>, ApiError> {
+    let data = unwrap_envelope(body.clone())?;
     let list = match &data {
         Value::Array(a) => a,
         Value::Object(o) => o
             .get("tasks")
             .and_then(Value::as_array)
-            .ok_or("the answer has no tasks")?,
-        _ => return Err("the answer is not a task list".into()),
+            .ok_or_else(|| undecodable("the answer has no tasks"))?,
+        _ => return Err(undecodable("the answer is not a task list")),
     };
     Ok(list.iter().filter_map(Task::from_json).collect())
 }
@@ -56,9 +56,9 @@ pub fn parse_task_event(event: &str, data: &Value) -> Option<TaskEvent> {
         "task.created" | "task.updated" | "task.completed" => {
             Task::from_json(data.get("task").unwrap_or(data)).map(TaskEvent::Upsert)
         }
-        "task.deleted" => id_text(data.get("task_id"))
-            .or_else(|| data.get("task").and_then(|t| id_text(t.get("id"))))
-            .or_else(|| id_text(data.get("id")))
+        "task.deleted" => scalar_text(data.get("task_id"))
+            .or_else(|| data.get("task").and_then(|t| scalar_text(t.get("id"))))
+            .or_else(|| scalar_text(data.get("id")))
             .map(TaskEvent::Deleted),
         _ => None,
     }

@@ -99,7 +99,9 @@ fn unreadable_replies_are_errors() {
     }
     assert_eq!(
         parse_reply(&json!({"success": false, "error": "LLM timeout"})),
-        Err("LLM timeout".into())
+        Err(ApiError::Reported {
+            message: "LLM timeout".into()
+        })
     );
 }
 
