@@ -8,7 +8,7 @@ use super::use_chat;
 use crate::hooks::use_channel_event;
 use crate::hooks::use_poller;
 use crate::services::realtime::{use_realtime, user_channel};
-use dashboard_core::chat::{apply_task_event, parse_task_event, Task, TaskEvent};
+use dashboard_core::chat::{parse_task_event, FetchFailure, Task, TaskList};
 use leptos::prelude::*;
 use pusher_core::Message;
 use std::future::Future;
@@ -17,14 +17,6 @@ use std::future::Future;
 const POLL_MS: f64 = 10_000.0;
 /// A slow safety net while realtime is connected (a missed event heals itself).
 const SAFETY_POLL_MS: f64 = 60_000.0;
-
-#[derive(Debug, Clone, PartialEq)]
-enum LoadState {
-    Loading,
-    Ready,
-    /// No list yet, and the last attempt failed.
-    Failed(String),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Filter {
@@ -51,65 +43,45 @@ impl Filter {
     }
 }
 
-/// The list and how it is kept up to date.
+/// The list (its decisions are `dashboard_core::chat::TaskList`'s) and the
+/// effects that keep it up to date.
 #[derive(Clone, Copy)]
 struct TaskFeed {
-    tasks: RwSignal<Vec<Task>>,
-    state: RwSignal<LoadState>,
-    /// The last refresh failed while a list is shown (the list may be stale).
+    list: RwSignal<TaskList>,
+    /// The first load failed and nothing is shown: why.
+    failure: RwSignal<Option<String>>,
+    /// The last refresh or change failed while a list is shown.
     refresh_error: RwSignal<Option<String>>,
     api: StoredValue<ChatApi, LocalStorage>,
-    /// Number of the latest fetch started; older answers are dropped.
-    latest: StoredValue<u64>,
-    in_flight: StoredValue<u32>,
-    /// Events that arrived while a fetch was out: replayed over its answer,
-    /// which may predate them.
-    replay: StoredValue<Vec<TaskEvent>>,
     /// Pages of tasks shown (the server pages long lists); "Show more" adds one.
     pages: RwSignal<usize>,
-    /// How many tasks the server holds in all, when it says.
-    total: RwSignal<Option<u64>>,
 }
 
 impl TaskFeed {
     fn load(self) -> impl Future<Output = bool> {
         let api = self.api.get_value();
-        let ticket = self.latest.get_value() + 1;
-        self.latest.set_value(ticket);
-        self.in_flight.update_value(|n| *n += 1);
+        let ticket = self.list.try_update(TaskList::begin_fetch);
         let pages = self.pages.get_untracked();
         async move {
+            // The panel may be gone by the time the answer comes.
+            let Some(ticket) = ticket else { return false };
             let result = api.tasks(pages).await;
-            // The panel may be gone by now.
-            if self
-                .in_flight
-                .try_update_value(|n| *n = n.saturating_sub(1))
-                .is_none()
-            {
-                return false;
-            }
             let ok = result.is_ok();
-            if self.latest.get_value() != ticket {
-                return ok; // a newer fetch is on its way
-            }
-            let replay = self
-                .replay
-                .try_update_value(std::mem::take)
-                .unwrap_or_default();
             match result {
-                Ok((mut list, total)) => {
-                    for event in replay {
-                        apply_task_event(&mut list, event);
+                Ok((tasks, total)) => {
+                    let applied = self
+                        .list
+                        .try_update(|list| list.fetch_succeeded(ticket, tasks, total));
+                    if applied == Some(true) {
+                        self.failure.set(None);
+                        self.refresh_error.set(None);
                     }
-                    self.tasks.set(list);
-                    self.total.set(total);
-                    self.state.set(LoadState::Ready);
-                    self.refresh_error.set(None);
                 }
-                Err(e) if self.state.get_untracked() == LoadState::Ready => {
-                    self.refresh_error.set(Some(e.user_message()));
-                }
-                Err(e) => self.state.set(LoadState::Failed(e.user_message())),
+                Err(e) => match self.list.try_update(|list| list.fetch_failed(ticket)) {
+                    Some(FetchFailure::ListKept) => self.refresh_error.set(Some(e.user_message())),
+                    Some(FetchFailure::NothingShown) => self.failure.set(Some(e.user_message())),
+                    Some(FetchFailure::Superseded) | None => {}
+                },
             }
             ok
         }
@@ -122,41 +94,27 @@ impl TaskFeed {
     }
 
     fn on_event(self, message: &Message) {
-        let Some(event) = parse_task_event(&message.event, &message.data) else {
-            return;
-        };
-        if self.in_flight.get_value() > 0 {
-            self.replay.update_value(|r| r.push(event.clone()));
+        if let Some(event) = parse_task_event(&message.event, &message.data) {
+            self.list.update(|list| list.event(event));
         }
-        self.tasks.update(|tasks| apply_task_event(tasks, event));
     }
 
     /// Ticks the box at once; the server's answer (or its event) confirms it.
     fn set_completed(self, id: String, completed: bool) {
-        let before = self.tasks.get_untracked();
-        self.tasks.update(|tasks| {
-            if let Some(t) = tasks.iter_mut().find(|t| t.id == id) {
-                t.completed = completed;
-            }
-        });
+        let Some(pending) = self
+            .list
+            .try_update(|list| list.toggle(&id, completed))
+            .flatten()
+        else {
+            return;
+        };
         let api = self.api.get_value();
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = api.set_completed(&id, completed).await {
-                let title = before
-                    .iter()
-                    .find(|t| t.id == id)
-                    .map(|t| t.title.clone())
-                    .unwrap_or_default();
-                let _ = self.tasks.try_update(|tasks| {
-                    if let (Some(t), Some(old)) = (
-                        tasks.iter_mut().find(|t| t.id == id),
-                        before.iter().find(|t| t.id == id),
-                    ) {
-                        t.completed = old.completed;
-                    }
-                });
+            if let Err(e) = api.set_completed(&pending.id, completed).await {
+                let _ = self.list.try_update(|list| list.toggle_refused(&pending));
                 let _ = self.refresh_error.try_set(Some(format!(
-                    "“{title}” could not be updated: {}",
+                    "“{}” could not be updated: {}",
+                    pending.title,
                     e.user_message()
                 )));
             }
@@ -169,16 +127,15 @@ impl TaskFeed {
 pub(crate) fn TaskPanel() -> impl IntoView {
     let chat = use_chat();
     let feed = TaskFeed {
-        tasks: RwSignal::new(Vec::new()),
-        state: RwSignal::new(LoadState::Loading),
+        list: RwSignal::new(TaskList::default()),
+        failure: RwSignal::new(None),
         refresh_error: RwSignal::new(None),
         api: StoredValue::new_local(chat.api()),
-        latest: StoredValue::new(0),
-        in_flight: StoredValue::new(0),
-        replay: StoredValue::new(Vec::new()),
         pages: RwSignal::new(1),
-        total: RwSignal::new(None),
     };
+    // Memos, so the panel's parts re-render only when what they show changes.
+    let loaded = Memo::new(move |_| feed.list.with(TaskList::is_loaded));
+    let more = Memo::new(move |_| feed.list.with(TaskList::more_on_server));
     let filter = RwSignal::new(Filter::All);
 
     let own_channel = user_channel(&chat.user_id.get_value());
@@ -216,8 +173,8 @@ pub(crate) fn TaskPanel() -> impl IntoView {
 
     let visible = Memo::new(move |_| {
         let f = filter.get();
-        feed.tasks.with(|tasks| {
-            tasks
+        feed.list.with(|list| {
+            list.tasks()
                 .iter()
                 .filter(|t| f.keeps(t))
                 .cloned()
@@ -225,7 +182,8 @@ pub(crate) fn TaskPanel() -> impl IntoView {
         })
     });
     let counts = move || {
-        feed.tasks.with(|tasks| {
+        feed.list.with(|list| {
+            let tasks = list.tasks();
             let done = tasks.iter().filter(|t| t.completed).count();
             format!("{} pending · {} completed", tasks.len() - done, done)
         })
@@ -244,16 +202,16 @@ pub(crate) fn TaskPanel() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {move || match feed.state.get() {
-                LoadState::Loading => view! { <p class="muted" role="status">"Loading tasks…"</p> }.into_any(),
-                LoadState::Failed(message) => view! {
+            {move || match (loaded.get(), feed.failure.get()) {
+                (false, None) => view! { <p class="muted" role="status">"Loading tasks…"</p> }.into_any(),
+                (false, Some(message)) => view! {
                     <div class="alert alert-error" role="alert">
                         <p>{format!("Tasks could not be loaded: {message}")}</p>
                         <button type="button" class="button-small" on:click=move |_| poll.refresh_now()>"Try again"</button>
                     </div>
                 }
                 .into_any(),
-                LoadState::Ready => view! {
+                (true, _) => view! {
                     <p class="muted task-counts">{counts}</p>
                     <p class="muted task-freshness" role="status">{move || freshness(live.get(), realtime_status.is_some())}</p>
                     <Show
@@ -276,8 +234,7 @@ pub(crate) fn TaskPanel() -> impl IntoView {
                 .into_any(),
             }}
             {move || {
-                let shown = feed.tasks.with(Vec::len) as u64;
-                feed.total.get().filter(|total| *total > shown).map(|total| view! {
+                more.get().map(|(shown, total)| view! {
                     <p class="muted task-more">
                         {format!("Showing {shown} of {total} tasks.")}
                         " "
