@@ -4,6 +4,7 @@
 
 use crate::client::Message;
 
+/// Names a binding, to unbind it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BindingId(u64);
 
@@ -17,6 +18,7 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether `message` is for this filter (a `None` part matches anything).
     pub fn matches(&self, message: &Message) -> bool {
         let channel_ok = match &self.channel {
             None => true,
@@ -35,6 +37,7 @@ impl Filter {
     }
 }
 
+/// Callbacks bound to filters, called in the order they were bound.
 pub struct Bindings<C> {
     next: u64,
     entries: Vec<(BindingId, Filter, C)>,
@@ -50,6 +53,7 @@ impl<C> Default for Bindings<C> {
 }
 
 impl<C> Bindings<C> {
+    /// Adds `callback` for messages that `filter` matches.
     pub fn bind(&mut self, filter: Filter, callback: C) -> BindingId {
         self.next += 1;
         let id = BindingId(self.next);
@@ -57,6 +61,7 @@ impl<C> Bindings<C> {
         id
     }
 
+    /// Removes a binding; false when it was already gone.
     pub fn unbind(&mut self, id: BindingId) -> bool {
         let before = self.entries.len();
         self.entries.retain(|(i, _, _)| *i != id);
@@ -69,10 +74,12 @@ impl<C> Bindings<C> {
             .retain(|(_, f, _)| f.channel.as_deref() != Some(channel));
     }
 
+    /// How many bindings there are.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// No bindings at all.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

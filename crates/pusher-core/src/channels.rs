@@ -4,17 +4,23 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// What a channel is, from its name's prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChannelKind {
+    /// No prefix: anyone with the app key may subscribe.
     Public,
+    /// `private-`: needs a signature from the auth endpoint.
     Private,
+    /// `presence-`: private, with a members list.
     Presence,
+    /// `private-encrypted-`: private, events end-to-end encrypted.
     Encrypted,
     /// `#server-to-user-{id}`, subscribed by the library after sign-in.
     ServerToUser,
 }
 
 impl ChannelKind {
+    /// The kind of channel `name`.
     pub fn of(name: &str) -> ChannelKind {
         if name.starts_with("private-encrypted-") {
             ChannelKind::Encrypted
@@ -29,6 +35,7 @@ impl ChannelKind {
         }
     }
 
+    /// Subscribing needs a signature from the auth endpoint.
     pub fn needs_auth(self) -> bool {
         matches!(
             self,
@@ -42,14 +49,17 @@ impl ChannelKind {
     }
 }
 
+/// Where a channel's subscription stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubscriptionState {
     /// Known, not subscribed (not connected yet, or reset by a disconnect).
     Unsubscribed,
     /// Waiting for the authorizer (`auth_request`) or for the server's answer.
     Pending {
+        /// The authorizer request being waited for, if any.
         auth_request: Option<u64>,
     },
+    /// The server confirmed it.
     Subscribed,
     /// Authorization or subscription failed; retried after the next reconnect.
     Failed,
@@ -58,17 +68,22 @@ pub enum SubscriptionState {
 /// A presence channel's members: user id (always a string) → user info.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Members {
+    /// User id → user info.
     pub members: BTreeMap<String, Value>,
+    /// How many, as the server counts them.
     pub count: u64,
+    /// This connection's own user id.
     pub my_id: Option<String>,
 }
 
 impl Members {
+    /// This connection's own entry.
     pub fn me(&self) -> Option<(&String, &Value)> {
         let id = self.my_id.as_ref()?;
         self.members.get_key_value(id)
     }
 
+    /// The info of member `id`.
     pub fn get(&self, id: &str) -> Option<&Value> {
         self.members.get(id)
     }

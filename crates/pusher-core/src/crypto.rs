@@ -7,9 +7,11 @@ use crypto_secretbox::aead::{Aead, KeyInit};
 use crypto_secretbox::{Key, Nonce, XSalsa20Poly1305};
 use serde_json::Value;
 
+/// Bytes of an encrypted channel's key (XSalsa20-Poly1305).
 pub const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 
+/// Why an encrypted event could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecryptError {
     /// The event data is not `{nonce, ciphertext}` in base64.

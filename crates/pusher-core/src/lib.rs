@@ -10,6 +10,7 @@
 //!
 //! Also here: auth signatures ([`signature`]) and, with the `server` feature,
 //! signing of the HTTP API ([`http_api`]) for publishing servers.
+#![warn(missing_docs)]
 
 pub mod bindings;
 pub mod channels;

@@ -6,13 +6,18 @@ pub const PROTOCOL: u8 = 7;
 /// What the URL's `client` parameter says we are.
 pub const CLIENT_NAME: &str = "rust-wasm";
 
+/// Where and how to connect, as pusher-js's options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
+    /// The app key.
     pub key: String,
+    /// The cluster (`mt1`, `us2`, …): the host is `ws-{cluster}.pusher.com` unless `ws_host` is set.
     pub cluster: String,
     /// Overrides `ws-{cluster}.pusher.com` (self-hosted servers such as sockudo).
     pub ws_host: Option<String>,
+    /// Port for `ws://`.
     pub ws_port: u16,
+    /// Port for `wss://`.
     pub wss_port: u16,
     /// Prepended before `/app/`.
     pub ws_path: String,
@@ -31,6 +36,7 @@ pub struct Options {
 }
 
 impl Options {
+    /// pusher-js's defaults for `key` on `cluster`.
     pub fn new(key: impl Into<String>, cluster: impl Into<String>) -> Options {
         Options {
             key: key.into(),
@@ -53,6 +59,7 @@ impl Options {
         self.page_is_https || self.force_tls != Some(false)
     }
 
+    /// The host to connect to.
     pub fn host(&self) -> String {
         self.ws_host
             .clone()

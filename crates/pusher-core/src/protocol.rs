@@ -6,14 +6,18 @@ use serde_json::Value;
 /// A decoded server frame.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
+    /// The event name.
     pub event: String,
+    /// The channel, for channel events.
     pub channel: Option<String>,
     /// `data` parsed: a JSON string holding JSON is decoded once more (servers
     /// double-encode); a string that is not JSON stays a string; absent is `Null`.
     pub data: Value,
+    /// The sender of a client event on a presence channel.
     pub user_id: Option<String>,
 }
 
+/// A frame that is not a Pusher message, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError(pub String);
 

@@ -5,6 +5,7 @@
 use super::*;
 
 impl Client {
+    /// Starts connecting (a no-op unless initialized, disconnected or failed).
     pub fn connect(&mut self, _now: f64) -> Vec<Action> {
         if !matches!(
             self.state,
@@ -22,6 +23,7 @@ impl Client {
         out
     }
 
+    /// Disconnects on purpose: no retries until `connect` again.
     pub fn disconnect(&mut self, _now: f64) -> Vec<Action> {
         let mut out = Vec::new();
         if self.socket != Socket::None {
@@ -45,6 +47,7 @@ impl Client {
         out
     }
 
+    /// The socket of `generation` opened; the handshake follows.
     pub fn socket_opened(&mut self, generation: u64, _now: f64) -> Vec<Action> {
         if generation == self.generation && self.socket == Socket::Opening {
             self.socket = Socket::AwaitingHandshake;
@@ -52,6 +55,7 @@ impl Client {
         Vec::new()
     }
 
+    /// A text frame arrived on the socket of `generation`.
     pub fn socket_message(&mut self, generation: u64, text: &str, now: f64) -> Vec<Action> {
         if generation != self.generation || matches!(self.socket, Socket::None | Socket::Opening) {
             return Vec::new();
@@ -112,6 +116,7 @@ impl Client {
         out
     }
 
+    /// A timer armed by [`Action::SetTimer`] fired.
     pub fn timer_fired(&mut self, timer: Timer, _now: f64) -> Vec<Action> {
         let mut out = Vec::new();
         match timer {

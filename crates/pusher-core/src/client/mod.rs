@@ -38,9 +38,11 @@ use std::collections::VecDeque;
 
 /// First connection-attempt timeout; doubles per timeout up to [`MAX_ATTEMPT_TIMEOUT_MS`].
 pub const ATTEMPT_TIMEOUT_MS: f64 = 15_000.0;
+/// The longest a connection attempt may take.
 pub const MAX_ATTEMPT_TIMEOUT_MS: f64 = 60_000.0;
 /// Retry delay after a failed attempt: 1, 1, 2, 2, 4, 4, 8, 8, 15… s (±20 % jitter).
 pub const RETRY_BASE_MS: f64 = 1_000.0;
+/// The longest delay between two attempts.
 pub const RETRY_CAP_MS: f64 = 15_000.0;
 /// Client events allowed per second (a server closes with 4301 above it).
 pub const CLIENT_EVENTS_PER_SECOND: usize = 10;
@@ -59,6 +61,7 @@ struct UserState {
     id: Option<String>,
 }
 
+/// The Pusher client: a state machine driven by the transport (see the crate docs).
 #[derive(Debug, Clone)]
 pub struct Client {
     options: Options,
@@ -103,14 +106,17 @@ impl Client {
         }
     }
 
+    /// The connection state.
     pub fn state(&self) -> State {
         self.state
     }
 
+    /// The socket id the server gave, while connected.
     pub fn socket_id(&self) -> Option<&str> {
         self.socket_id.as_deref()
     }
 
+    /// A channel of the table, read-only.
     pub fn channel(&self, name: &str) -> Option<&Channel> {
         self.channels.get(name)
     }
@@ -124,10 +130,12 @@ impl Client {
             .map(|c| c.name.as_str())
     }
 
+    /// The members of presence channel `name`.
     pub fn members(&self, name: &str) -> Option<&Members> {
         self.channels.get(name).map(|c| &c.members)
     }
 
+    /// The signed-in user's id, after `pusher:signin` succeeded.
     pub fn user_id(&self) -> Option<&str> {
         self.user.id.as_deref()
     }

@@ -26,6 +26,7 @@ impl Client {
         });
     }
 
+    /// The answer to an [`Action::AuthenticateUser`] request.
     pub fn user_auth_result(
         &mut self,
         request: u64,
