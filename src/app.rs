@@ -1,6 +1,7 @@
 //! The root component: load the runtime config, then mount the shell.
 
 use crate::boot::{load_config, BootError};
+use crate::browser::perf::{self, mark_once};
 use crate::context::provide_local;
 use crate::layout::Layout;
 use crate::routes::chat::ChatPage;
@@ -35,13 +36,18 @@ pub fn App() -> impl IntoView {
         {move || match config.get() {
             None => view! { <BootScreen /> }.into_any(),
             Some(Err(error)) => view! { <ConfigErrorScreen error /> }.into_any(),
-            Some(Ok(config)) => view! { <Shell config /> }.into_any(),
+            Some(Ok(config)) => {
+                mark_once(perf::CONFIG_LOADED);
+                view! { <Shell config /> }.into_any()
+            }
         }}
     }
 }
 
 #[component]
 fn Shell(config: AppConfig) -> impl IntoView {
+    // Effects run once the view is in the document.
+    Effect::new(|_| mark_once(perf::SHELL_MOUNTED));
     let api = ApiClient::new(&config.api_base_url);
     provide_local(Session::start(api.clone()));
     let toasts = Toasts::new();

@@ -18,6 +18,7 @@ pub mod services;
 
 /// Entry point called by `main` in the browser.
 pub fn start() {
+    browser::perf::mark_once(browser::perf::WASM_STARTED);
     panic::install_panic_hook();
     leptos::mount::mount_to_body(app::App);
 }

@@ -188,6 +188,59 @@ median (min–max). Throttling is Chromium's CPU throttling through the DevTools
 ${rows.join("\n")}`);
 });
 
+test("start-up phases of a signed-in /observability, median of 5, with and without 4× CPU throttling", async ({ browser }) => {
+  const admin = await signInAs(browser, credentials.admin);
+  // Browser milestones from Navigation and Resource Timing, the app's own from its User Timing marks.
+  const phases = [
+    ["HTML parsed (`DOMContentLoaded`)", "dom"],
+    ["JS glue loaded", "glue"],
+    ["wasm downloaded", "wasm"],
+    ["wasm compiled, instantiated, running (`app:wasm-started`)", "app:wasm-started"],
+    ["`/app-config.json` loaded (`app:config-loaded`)", "app:config-loaded"],
+    ["shell mounted (`app:shell-mounted`)", "app:shell-mounted"],
+    ["session known (`app:session-known`)", "app:session-known"],
+    ["first data (`app:first-data`)", "app:first-data"],
+    ["charts drawn (`app:charts-drawn`)", "app:charts-drawn"],
+  ] as const;
+  const samples: Record<number, Record<string, number[]>> = { 1: {}, 4: {} };
+  for (const rate of [1, 4]) {
+    for (let run = 0; run < RUNS; run++) {
+      const context = await signedInContext(browser, admin);
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+      await page.goto(`${stack.url}/observability`);
+      await page.waitForFunction(() => performance.getEntriesByName("app:charts-drawn").length > 0, null, { timeout: 60_000 });
+      const times = await page.evaluate(() => {
+        const at: Record<string, number> = {};
+        const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+        if (nav) at.dom = nav.domContentLoadedEventEnd;
+        for (const r of performance.getEntriesByType("resource") as PerformanceResourceTiming[]) {
+          if (/dashboard-[0-9a-f]+\.js$/.test(r.name)) at.glue = r.responseEnd;
+          if (/_bg\.wasm$/.test(r.name)) at.wasm = r.responseEnd;
+        }
+        for (const m of performance.getEntriesByType("mark")) at[m.name] = m.startTime;
+        return at;
+      });
+      for (const [, key] of phases) (samples[rate][key] ??= []).push(times[key] ?? NaN);
+      await context.close();
+    }
+  }
+  const cell = (xs: number[]) => (xs.some(Number.isNaN) ? "—" : `${median(xs).toFixed(0)} ms`);
+  const rows = phases.map(([label, key]) => `| ${label} | ${cell(samples[1][key])} | ${cell(samples[4][key])} |`);
+  sections.push(`## Start-up phases
+
+A signed-in administrator opens \`/observability\` in a fresh context (cold cache), ${RUNS} runs
+per column, median, in milliseconds since navigation start. The browser's milestones come from
+Navigation and Resource Timing (when the glue and the wasm finished downloading); the app's
+from its User Timing marks (\`src/browser/perf.rs\`), each set the first time the phase is
+reached. The gaps say where a load spends its time.
+
+| phase | no throttling | 4× CPU throttling |
+|---|---|---|
+${rows.join("\n")}`);
+});
+
 test("side by side with the React dashboard it replaces, in the same run", async ({ browser }) => {
   test.skip(!existsSync(join(REACT_DIST, "index.html")), `the React build is not at ${REACT_DIST}`);
   const react = await serveStatic(REACT_DIST);

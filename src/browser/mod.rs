@@ -4,6 +4,7 @@
 pub mod focus;
 pub mod locks;
 pub mod online;
+pub mod perf;
 pub mod storage;
 pub mod time;
 pub mod url;

@@ -162,7 +162,9 @@ pub fn EChart(
             }
             if let Some(inst) = slot.as_ref() {
                 if let Ok(option) = js_sys::JSON::parse(&option_json(&chart)) {
-                    let _ = inst.set_option(&option, &JsValue::UNDEFINED);
+                    if inst.set_option(&option, &JsValue::UNDEFINED).is_ok() {
+                        crate::browser::perf::mark_once(crate::browser::perf::CHARTS_DRAWN);
+                    }
                 }
             }
         });

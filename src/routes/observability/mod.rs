@@ -58,6 +58,7 @@ impl LiveFeed {
         };
         self.metrics
             .update(|m| m.ingest(report, crate::browser::time::now_ms(), gap));
+        crate::browser::perf::mark_once(crate::browser::perf::FIRST_DATA);
     }
 
     /// The realtime hook-in point: a report body as pushed (`metrics.updated`'s

@@ -206,6 +206,9 @@ impl Session {
             self.inner.spent_token_lock.borrow_mut().take();
         }
         let view = view_of(&self.inner.core.borrow());
+        if view != AuthView::Restoring {
+            crate::browser::perf::mark_once(crate::browser::perf::SESSION_KNOWN);
+        }
         if self.inner.view.get_untracked() != view {
             self.inner.view.set(view);
         }
