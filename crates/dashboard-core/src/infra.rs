@@ -7,25 +7,37 @@ use crate::api::{unwrap_envelope, ApiError};
 use crate::json::{count, first_present, number, object, scalar_text, text_list};
 use serde_json::{Map, Value};
 
+/// One infrastructure reading, whatever shape it came in. `None` is "not sent"
+/// (shown as "—"), never a made-up zero.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InfraReport {
     /// When the backend took the reading (ISO 8601).
     pub timestamp: Option<String>,
+    /// Processor use.
     pub cpu: CpuStats,
+    /// Memory use.
     pub memory: MemoryStats,
+    /// Disk use.
     pub disk: DiskStats,
+    /// Network counters.
     pub network: NetworkStats,
     /// Host uptime.
     pub uptime_seconds: Option<f64>,
+    /// The backend process, when the report has it.
     pub process: Option<ProcessStats>,
     /// Label/value pairs, in display order.
     pub platform: Vec<(String, String)>,
+    /// The threshold check, when the report has it.
     pub health: Option<HealthCheck>,
+    /// Averages over the report's window, when it has them.
     pub summary: Option<Summary>,
+    /// 0–100, as the backend computed it.
     pub health_score: Option<f64>,
+    /// Which endpoint it came from.
     pub source: ReportSource,
 }
 
+/// Which endpoint a report came from.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ReportSource {
     /// `/api/v1/observability/infrastructure/report` (polled or pushed).
@@ -35,85 +47,133 @@ pub enum ReportSource {
     HealthFallback,
 }
 
+/// Processor use.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuStats {
+    /// Use, 0–100.
     pub percent: Option<f64>,
+    /// Logical cores.
     pub count: Option<u64>,
+    /// Current frequency.
     pub freq_mhz: Option<f64>,
 }
 
+/// Memory use.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemoryStats {
+    /// Use, 0–100.
     pub percent: Option<f64>,
+    /// Installed.
     pub total_gb: Option<f64>,
+    /// In use.
     pub used_gb: Option<f64>,
+    /// Available to new processes.
     pub available_gb: Option<f64>,
 }
 
+/// Disk use.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiskStats {
+    /// Use, 0–100.
     pub percent: Option<f64>,
+    /// Capacity.
     pub total_gb: Option<f64>,
+    /// In use.
     pub used_gb: Option<f64>,
+    /// Free.
     pub free_gb: Option<f64>,
 }
 
+/// Network counters of the host.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkStats {
     /// Cumulative since boot.
     pub bytes_sent: Option<u64>,
+    /// Cumulative since boot.
     pub bytes_recv: Option<u64>,
+    /// Open connections (0 where the backend may not count them).
     pub connections: Option<u64>,
 }
 
+/// The backend process.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProcessStats {
+    /// Process id.
     pub pid: Option<u64>,
+    /// Executable name.
     pub name: Option<String>,
+    /// As the OS reports it (`running`, `sleeping`, …).
     pub status: Option<String>,
+    /// Processor use, 0–100 per core.
     pub cpu_percent: Option<f64>,
+    /// Resident memory.
     pub memory_mb: Option<f64>,
+    /// Share of the host's memory, 0–100.
     pub memory_percent: Option<f64>,
+    /// Threads.
     pub threads: Option<u64>,
+    /// Open file descriptors.
     pub file_descriptors: Option<u64>,
+    /// When it started (ISO 8601).
     pub create_time: Option<String>,
 }
 
+/// The backend's threshold check.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HealthCheck {
     /// healthy | degraded | unhealthy (as sent).
     pub status: Option<String>,
+    /// Sentences for readings over a warning threshold.
     pub warnings: Vec<String>,
+    /// Sentences for readings over a critical threshold.
     pub critical: Vec<String>,
+    /// The thresholds it used, when it says.
     pub thresholds: Option<Thresholds>,
 }
 
+/// Warning and critical thresholds per resource, in percent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Thresholds {
+    /// Processor.
     pub cpu: Limits,
+    /// Memory.
     pub memory: Limits,
+    /// Disk.
     pub disk: Limits,
 }
 
+/// One resource's thresholds, in percent.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
+    /// From here on: warning.
     pub warning: f64,
+    /// From here on: critical.
     pub critical: f64,
 }
 
+/// Statistics over a time window.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
+    /// The window, in minutes.
     pub window_minutes: Option<u64>,
+    /// Readings in it.
     pub sample_count: Option<u64>,
+    /// Processor use.
     pub cpu: Option<Stats>,
+    /// Memory use.
     pub memory: Option<Stats>,
+    /// Disk use.
     pub disk: Option<Stats>,
 }
 
+/// Average, minimum and maximum of a percentage.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stats {
+    /// Average.
     pub avg: f64,
+    /// Minimum.
     pub min: f64,
+    /// Maximum.
     pub max: f64,
 }
 
