@@ -73,26 +73,63 @@ pub fn undecodable(detail: impl Into<String>) -> ApiError {
     }
 }
 
-/// Removes the `{"status": "...", "data": ...}` envelope when present; bare
-/// bodies pass through. An envelope whose status is "error" becomes an error.
-pub fn unwrap_envelope(body: Value) -> Result<Value, ApiError> {
-    let is_envelope = body
-        .as_object()
-        .is_some_and(|o| o.contains_key("data") && o.get("status").is_some_and(Value::is_string));
-    if !is_envelope {
-        return Ok(body);
-    }
-    let Value::Object(mut map) = body else {
-        return Ok(body);
-    };
-    if map.get("status").and_then(Value::as_str) == Some("error") {
-        let message = text_field(&map, "message")
-            .or_else(|| text_field(&map, "error"))
+static NULL: Value = Value::Null;
+
+/// The object of a `{"status": "...", "data": ...}` envelope, when `body` is one.
+fn envelope(body: &Value) -> Option<&serde_json::Map<String, Value>> {
+    body.as_object()
+        .filter(|o| o.contains_key("data") && o.get("status").is_some_and(Value::is_string))
+}
+
+/// What an envelope whose status is "error" says.
+fn envelope_error(map: &serde_json::Map<String, Value>) -> Option<ApiError> {
+    (map.get("status").and_then(Value::as_str) == Some("error")).then(|| {
+        let message = text_field(map, "message")
+            .or_else(|| text_field(map, "error"))
             .or_else(|| detail_text(map.get("detail")))
             .unwrap_or_else(|| "The server reported an error.".to_string());
-        return Err(ApiError::Reported { message });
+        ApiError::Reported { message }
+    })
+}
+
+/// The payload of `body`, borrowed: the envelope's `data` when present, else the
+/// bare body. An envelope whose status is "error" becomes an error.
+pub fn envelope_data(body: &Value) -> Result<&Value, ApiError> {
+    let Some(map) = envelope(body) else {
+        return Ok(body);
+    };
+    match envelope_error(map) {
+        Some(error) => Err(error),
+        None => Ok(map.get("data").unwrap_or(&NULL)),
     }
-    Ok(map.remove("data").unwrap_or(Value::Null))
+}
+
+/// [`envelope_data`] for an owned body, without copying the payload.
+pub fn unwrap_envelope(body: Value) -> Result<Value, ApiError> {
+    let Some(map) = envelope(&body) else {
+        return Ok(body);
+    };
+    if let Some(error) = envelope_error(map) {
+        return Err(error);
+    }
+    match body {
+        Value::Object(mut map) => Ok(map.remove("data").unwrap_or(Value::Null)),
+        other => Ok(other),
+    }
+}
+
+/// The items of a list answer: a bare array, or the array under `key` in an
+/// (enveloped) object; an error naming what is missing otherwise.
+pub fn list_items<'a>(body: &'a Value, key: &str) -> Result<&'a [Value], ApiError> {
+    match envelope_data(body)? {
+        Value::Array(items) => Ok(items),
+        Value::Object(o) => o
+            .get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .ok_or_else(|| undecodable(format!("the answer has no {key}"))),
+        _ => Err(undecodable(format!("the answer is not a list of {key}"))),
+    }
 }
 
 /// Parses a success body (empty means `null`), unwraps the envelope and

@@ -3,7 +3,7 @@
 //! (shown as "—", never a fake 0); a body that is not a report is an error
 //! with a message, never a panic.
 
-use crate::api::{unwrap_envelope, ApiError};
+use crate::api::{envelope_data, undecodable, ApiError};
 use crate::json::{count, first_present, number, object, scalar_text, text_list};
 use serde_json::{Map, Value};
 
@@ -184,18 +184,11 @@ fn backend_failed(message: impl std::fmt::Display) -> ApiError {
     }
 }
 
-/// The body is not a report.
-fn malformed(detail: impl Into<String>) -> ApiError {
-    ApiError::Decode {
-        detail: detail.into(),
-    }
-}
-
 /// Parses a report body (enveloped or bare; flat or nested `system`).
 pub fn parse_report(body: &Value) -> Result<InfraReport, ApiError> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| backend_failed(e.user_message()))?;
+    let data = envelope_data(body).map_err(|e| backend_failed(e.user_message()))?;
     let Some(map) = data.as_object() else {
-        return Err(malformed("not a JSON object"));
+        return Err(undecodable("not a JSON object"));
     };
     if map.get("status").and_then(Value::as_str) == Some("error") {
         let message = scalar_text(map.get("error"))
@@ -215,11 +208,11 @@ pub fn parse_report(body: &Value) -> Result<InfraReport, ApiError> {
         "disk",
     ];
     if !known.iter().any(|k| map.contains_key(*k)) {
-        return Err(malformed("none of the report's parts are present"));
+        return Err(undecodable("none of the report's parts are present"));
     }
     if let Some(system) = map.get("system") {
         if !system.is_object() {
-            return Err(malformed("`system` is not an object"));
+            return Err(undecodable("`system` is not an object"));
         }
     }
     let mut report = InfraReport {
@@ -380,22 +373,22 @@ fn read_summary(s: &Map<String, Value>) -> Option<Summary> {
 
 /// A `/summary` answer (`{}` = no samples: `Ok(None)`).
 pub fn parse_summary(body: &Value) -> Result<Option<Summary>, ApiError> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| backend_failed(e.user_message()))?;
+    let data = envelope_data(body).map_err(|e| backend_failed(e.user_message()))?;
     match data.as_object() {
         Some(map) => Ok(read_summary(map)),
-        None => Err(malformed("the summary is not a JSON object")),
+        None => Err(undecodable("the summary is not a JSON object")),
     }
 }
 
 /// `/api/v1/health`, the fallback when the infrastructure endpoints answer 404:
 /// CPU, memory and disk percentages and the network counters.
 pub fn parse_health_fallback(body: &Value) -> Result<InfraReport, ApiError> {
-    let data = unwrap_envelope(body.clone()).map_err(|e| backend_failed(e.user_message()))?;
+    let data = envelope_data(body).map_err(|e| backend_failed(e.user_message()))?;
     let map = data
         .as_object()
-        .ok_or_else(|| malformed("the health answer is not a JSON object"))?;
+        .ok_or_else(|| undecodable("the health answer is not a JSON object"))?;
     let system = object(map.get("system"))
-        .ok_or_else(|| malformed("the health answer has no `system` figures"))?;
+        .ok_or_else(|| undecodable("the health answer has no `system` figures"))?;
     let network = object(map.get("network"));
     Ok(InfraReport {
         timestamp: scalar_text(map.get("timestamp")),

@@ -1,6 +1,6 @@
 //! Chat answers and stored histories, from every backend variant.
 
-use crate::api::{undecodable, unwrap_envelope, ApiError};
+use crate::api::{envelope_data, list_items, undecodable, ApiError};
 use crate::json::{exact_string, scalar_text};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -112,15 +112,7 @@ impl HistoryMessage {
 }
 
 pub fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, ApiError> {
-    let data = unwrap_envelope(body.clone())?;
-    let list = match &data {
-        Value::Array(a) => a,
-        Value::Object(o) => o
-            .get("messages")
-            .and_then(Value::as_array)
-            .ok_or_else(|| undecodable("the answer has no messages"))?,
-        _ => return Err(undecodable("the answer is not a message list")),
-    };
+    let list = list_items(body, "messages")?;
     Ok(list.iter().filter_map(HistoryMessage::from_json).collect())
 }
 
@@ -162,8 +154,7 @@ pub struct ChatReply {
 /// `response`, or `message.content`, or a string `message`; `tool_calls`,
 /// `tool_calls_executed` or `tools_used`; ids as strings or numbers.
 pub fn parse_reply(body: &Value) -> Result<ChatReply, ApiError> {
-    let data = unwrap_envelope(body.clone())?;
-    let o = data
+    let o = envelope_data(body)?
         .as_object()
         .ok_or_else(|| undecodable("the answer is not an object"))?;
     if o.get("success") == Some(&Value::Bool(false)) {

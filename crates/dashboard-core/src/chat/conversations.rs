@@ -1,6 +1,6 @@
 //! The conversation list.
 
-use crate::api::{undecodable, unwrap_envelope, ApiError};
+use crate::api::{list_items, ApiError};
 use crate::json::{exact_string, scalar_text};
 use serde_json::Value;
 
@@ -12,15 +12,7 @@ pub struct ConversationSummary {
 }
 
 pub fn parse_conversations(body: &Value) -> Result<Vec<ConversationSummary>, ApiError> {
-    let data = unwrap_envelope(body.clone())?;
-    let list = match &data {
-        Value::Array(a) => a,
-        Value::Object(o) => o
-            .get("conversations")
-            .and_then(Value::as_array)
-            .ok_or_else(|| undecodable("the answer has no conversations"))?,
-        _ => return Err(undecodable("the answer is not a conversation list")),
-    };
+    let list = list_items(body, "conversations")?;
     Ok(list
         .iter()
         .filter_map(|c| {

@@ -1,6 +1,6 @@
 //! The user's tasks and the `task.*` realtime events that change them.
 
-use crate::api::{undecodable, unwrap_envelope, ApiError};
+use crate::api::{list_items, ApiError};
 use crate::json::{exact_string, scalar_text};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -32,15 +32,7 @@ impl Task {
 }
 
 pub fn parse_tasks(body: &Value) -> Result<Vec<Task>, ApiError> {
-    let data = unwrap_envelope(body.clone())?;
-    let list = match &data {
-        Value::Array(a) => a,
-        Value::Object(o) => o
-            .get("tasks")
-            .and_then(Value::as_array)
-            .ok_or_else(|| undecodable("the answer has no tasks"))?,
-        _ => return Err(undecodable("the answer is not a task list")),
-    };
+    let list = list_items(body, "tasks")?;
     Ok(list.iter().filter_map(Task::from_json).collect())
 }
 
