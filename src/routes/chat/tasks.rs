@@ -60,7 +60,8 @@ struct TaskFeed {
 impl TaskFeed {
     fn load(self) -> impl Future<Output = bool> {
         let api = self.api.get_value();
-        let ticket = self.list.try_update(TaskList::begin_fetch);
+        // Bookkeeping only: nothing shown changes, so no subscriber is woken.
+        let ticket = self.list.try_update_untracked(TaskList::begin_fetch);
         let pages = self.pages.get_untracked();
         async move {
             // The panel may be gone by the time the answer comes.
@@ -77,7 +78,10 @@ impl TaskFeed {
                         self.refresh_error.set(None);
                     }
                 }
-                Err(e) => match self.list.try_update(|list| list.fetch_failed(ticket)) {
+                Err(e) => match self
+                    .list
+                    .try_update_untracked(|list| list.fetch_failed(ticket))
+                {
                     Some(FetchFailure::ListKept) => self.refresh_error.set(Some(e.user_message())),
                     Some(FetchFailure::NothingShown) => self.failure.set(Some(e.user_message())),
                     Some(FetchFailure::Superseded) | None => {}

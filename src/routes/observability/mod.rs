@@ -97,7 +97,7 @@ pub fn ObservabilityPage() -> impl IntoView {
     provide_context(feed);
     let source = RwSignal::new(Source::Infrastructure);
     let window = RwSignal::new(REPORT_SUMMARY_MINUTES);
-    let window_summary = RwSignal::new(None::<Result<Option<Summary>, String>>);
+    let window_summary = RwSignal::new(None::<Result<Option<Summary>, ApiError>>);
 
     let fetch = {
         let api = api.clone();
@@ -261,13 +261,12 @@ async fn fetch_report(api: &ApiClient, source: RwSignal<Source>) -> Result<Infra
     parse_health_fallback(&body)
 }
 
-async fn fetch_summary(api: &ApiClient, minutes: u32) -> Result<Option<Summary>, String> {
+async fn fetch_summary(api: &ApiClient, minutes: u32) -> Result<Option<Summary>, ApiError> {
     let body = api
         .get(&format!("{SUMMARY_PATH}?time_window={minutes}"))
         .send::<Value>()
-        .await
-        .map_err(|e| e.user_message())?;
-    parse_summary(&body).map_err(|e| e.user_message())
+        .await?;
+    parse_summary(&body)
 }
 
 /// The page's live feed (for panels and the realtime hook-in).

@@ -3,6 +3,7 @@
 
 use super::use_feed;
 use crate::hooks::PollControl;
+use crate::services::api::ApiError;
 use crate::services::realtime::{use_realtime, AlertLog, ADMIN_CHANNEL};
 use dashboard_core::format;
 use dashboard_core::infra::{InfraReport, Limits, Summary, Thresholds};
@@ -346,11 +347,11 @@ pub(crate) fn PlatformCard() -> impl IntoView {
 #[component]
 pub(crate) fn SummaryCard(
     window: RwSignal<u32>,
-    window_summary: RwSignal<Option<Result<Option<Summary>, String>>>,
+    window_summary: RwSignal<Option<Result<Option<Summary>, ApiError>>>,
     on_window: impl Fn(u32) + 'static,
 ) -> impl IntoView {
     let from_report = with_latest(|r| r.summary.clone());
-    let summary = move || -> Result<Option<Summary>, String> {
+    let summary = move || -> Result<Option<Summary>, ApiError> {
         if window.get() == super::REPORT_SUMMARY_MINUTES {
             Ok(from_report.get().flatten())
         } else {
