@@ -5,6 +5,7 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use reference_backend::vercel::routes::RouteList;
 use reference_backend::vercel::site::Site;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -53,20 +54,8 @@ async fn fixture() -> Fixture {
         .unwrap();
     let vercel_path = repo_file("vercel.json");
     // The route list Vercel derives from it, as the run script and the E2E harness write it.
-    let routes = data.path().join("vercel-routes.json");
-    let out = std::process::Command::new("node")
-        .arg(repo_file("tools/vercel-routes.mjs"))
-        .arg(&vercel_path)
-        .arg("--out")
-        .arg(&routes)
-        .output()
-        .expect("node runs tools/vercel-routes.mjs (scripts/bootstrap.sh installs tools/)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let site = Site::load(dist.path(), &routes, None).unwrap();
+    let routes = RouteList::derive_with_node(&repo_file("tools"), &vercel_path).unwrap();
+    let site = Site::new(dist.path(), &routes, None).unwrap();
     let vercel: Value =
         serde_json::from_str(&std::fs::read_to_string(&vercel_path).unwrap()).unwrap();
     Fixture {

@@ -66,6 +66,22 @@ impl RouteList {
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
     }
 
+    /// Runs `node tools/vercel-routes.mjs` (the repository's `tools/`, installed by
+    /// scripts/bootstrap.sh) on `vercel_json`: how tests get the list the run script writes.
+    pub fn derive_with_node(tools: &Path, vercel_json: &Path) -> anyhow::Result<RouteList> {
+        let out = std::process::Command::new("node")
+            .arg(tools.join("vercel-routes.mjs"))
+            .arg(vercel_json)
+            .output()
+            .context("running node tools/vercel-routes.mjs")?;
+        anyhow::ensure!(
+            out.status.success(),
+            "tools/vercel-routes.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).context("reading the route list")
+    }
+
     /// The entries to run; a `handle` other than `filesystem` is refused (the
     /// dashboard's vercel.json produces none, and this server runs no other phase).
     pub fn entries(&self) -> anyhow::Result<Vec<RouteEntry>> {

@@ -307,18 +307,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("vercel.json");
         std::fs::write(&file, config).unwrap();
-        let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/vercel-routes.mjs");
-        let out = std::process::Command::new("node")
-            .arg(tool)
-            .arg(&file)
-            .output()
-            .expect("node runs tools/vercel-routes.mjs (scripts/bootstrap.sh installs tools/)");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools");
+        RouteList::derive_with_node(&tools, &file).unwrap()
     }
 
     fn site(config: &str) -> (tempfile::TempDir, Site) {
