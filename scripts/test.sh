@@ -27,6 +27,9 @@ step "clippy, wasm32: the dashboard"
 cargo clippy -p dashboard -p dashboard-core -p pusher-core --target wasm32-unknown-unknown --lib -- -D warnings
 cargo clippy -p dashboard --target wasm32-unknown-unknown --all-targets -- -D warnings
 record "clippy: ok (native + wasm32)"
+step "rustdoc: the core crates' documentation, links included"
+RUSTDOCFLAGS="-D warnings" cargo doc -p dashboard-core -p pusher-core --no-deps --quiet
+record "rustdoc: ok"
 
 step "native tests (backend, core logic)"
 native_log=$(mktemp)

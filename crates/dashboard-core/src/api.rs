@@ -10,26 +10,40 @@ use std::fmt;
 /// answer with a whole HTML page).
 const MAX_SERVER_TEXT: usize = 300;
 
+/// An API call that did not yield what was asked for, in every way one can fail.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The request never got an HTTP answer (offline, DNS, CORS, connection refused).
     Network,
     /// No answer within the client's time limit; the request was aborted.
-    Timeout { after_ms: u32 },
+    Timeout {
+        /// The limit that passed, in milliseconds.
+        after_ms: u32,
+    },
     /// The server answered with a non-success status.
     Http {
+        /// The HTTP status code.
         status: u16,
+        /// The sentence for the user: the server's own text when it gave one, else one chosen by status.
         message: String,
+        /// `Retry-After` in seconds, when the server said (429, 503).
         retry_after_secs: Option<u64>,
     },
     /// A success status with a body we cannot use.
-    Decode { detail: String },
+    Decode {
+        /// What was wrong with the body, for the log (never shown as is).
+        detail: String,
+    },
     /// A success status whose envelope said the request failed
     /// (`{"status": "error", ...}`, or a report with `data.status: "error"`).
-    Reported { message: String },
+    Reported {
+        /// The envelope's own message, or a sentence chosen for it.
+        message: String,
+    },
 }
 
 impl ApiError {
+    /// The HTTP status, when the server answered with one.
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Http { status, .. } => Some(*status),
@@ -37,6 +51,7 @@ impl ApiError {
         }
     }
 
+    /// The server does not accept the access token (401).
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(401)
     }
@@ -67,7 +82,7 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// A success body that is not what was asked for, saying what is wrong with it.
-pub fn undecodable(detail: impl Into<String>) -> ApiError {
+pub(crate) fn undecodable(detail: impl Into<String>) -> ApiError {
     ApiError::Decode {
         detail: detail.into(),
     }
@@ -94,7 +109,7 @@ fn envelope_error(map: &serde_json::Map<String, Value>) -> Option<ApiError> {
 
 /// The payload of `body`, borrowed: the envelope's `data` when present, else the
 /// bare body. An envelope whose status is "error" becomes an error.
-pub fn envelope_data(body: &Value) -> Result<&Value, ApiError> {
+pub(crate) fn envelope_data(body: &Value) -> Result<&Value, ApiError> {
     let Some(map) = envelope(body) else {
         return Ok(body);
     };
@@ -104,7 +119,7 @@ pub fn envelope_data(body: &Value) -> Result<&Value, ApiError> {
     }
 }
 
-/// [`envelope_data`] for an owned body, without copying the payload.
+/// The envelope's payload (bare or `{status, data}`) for an owned body, without copying the payload.
 pub fn unwrap_envelope(body: Value) -> Result<Value, ApiError> {
     let Some(map) = envelope(&body) else {
         return Ok(body);
@@ -120,7 +135,7 @@ pub fn unwrap_envelope(body: Value) -> Result<Value, ApiError> {
 
 /// The items of a list answer: a bare array, or the array under `key` in an
 /// (enveloped) object; an error naming what is missing otherwise.
-pub fn list_items<'a>(body: &'a Value, key: &str) -> Result<&'a [Value], ApiError> {
+pub(crate) fn list_items<'a>(body: &'a Value, key: &str) -> Result<&'a [Value], ApiError> {
     match envelope_data(body)? {
         Value::Array(items) => Ok(items),
         Value::Object(o) => o
@@ -172,7 +187,7 @@ pub fn error_from_response(
 }
 
 /// Fixed text per status, used when the body carries no message.
-pub fn status_text(status: u16, retry_after_secs: Option<u64>) -> String {
+pub(crate) fn status_text(status: u16, retry_after_secs: Option<u64>) -> String {
     match status {
         400 => "The request was not accepted. Check the form and try again.".into(),
         401 => "Your session has ended. Please sign in again.".into(),
@@ -195,7 +210,7 @@ pub fn status_text(status: u16, retry_after_secs: Option<u64>) -> String {
 }
 
 /// `Retry-After` is either delta-seconds or an IMF-fixdate.
-pub fn parse_retry_after(value: &str, now_unix: u64) -> Option<u64> {
+pub(crate) fn parse_retry_after(value: &str, now_unix: u64) -> Option<u64> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(secs);

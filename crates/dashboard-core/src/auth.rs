@@ -13,12 +13,17 @@ use std::fmt;
 /// The lifetime assumed when neither the JWT nor the response says (the backend default).
 pub const DEFAULT_TOKEN_LIFETIME_MS: f64 = 30.0 * 60.0 * 1000.0;
 
+/// A user's role, as the backends spell it (any case).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
 pub enum Role {
+    /// Sees everything, including `/observability`.
     Admin,
+    /// A teacher: the chat.
     Teacher,
+    /// A student: the chat.
     Student,
+    /// A parent: the chat.
     Parent,
     /// A role this dashboard does not know: treated with the least privileges.
     Other(String),
@@ -43,6 +48,7 @@ impl From<Role> for String {
 }
 
 impl Role {
+    /// The role's canonical (lower-case) name.
     pub fn as_str(&self) -> &str {
         match self {
             Role::Admin => "admin",
@@ -53,6 +59,7 @@ impl Role {
         }
     }
 
+    /// The name shown in the UI, capitalised ("Admin").
     pub fn label(&self) -> String {
         let s = self.as_str();
         let mut chars = s.chars();
@@ -72,11 +79,14 @@ impl fmt::Display for Role {
 /// The pages whose access depends on the role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
+    /// `/observability`: admins only.
     Observability,
+    /// `/chat`: every signed-in user.
     Chat,
 }
 
 impl Area {
+    /// Whether a user with `role` may open this area.
     pub fn allows(self, role: &Role) -> bool {
         match self {
             Area::Observability => *role == Role::Admin,
@@ -84,6 +94,7 @@ impl Area {
         }
     }
 
+    /// The area's route.
     pub fn path(self) -> &'static str {
         match self {
             Area::Observability => "/observability",
@@ -91,6 +102,7 @@ impl Area {
         }
     }
 
+    /// The area's name in navigation and headings.
     pub fn title(self) -> &'static str {
         match self {
             Area::Observability => "Observability",
@@ -107,13 +119,18 @@ pub fn landing_path(role: &Role) -> &'static str {
     }
 }
 
+/// The signed-in user, as every profile and sign-in variant is read into it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     /// Opaque: numbers from ToolBoxAI, UUID-like strings elsewhere.
     pub id: String,
+    /// The sign-in name.
     pub username: String,
+    /// The e-mail address (may be empty when a backend does not send one).
     pub email: String,
+    /// The name shown in the header; falls back to the username.
     pub display_name: String,
+    /// What the user may see.
     pub role: Role,
 }
 
@@ -154,9 +171,13 @@ impl User {
 /// What a successful login or refresh grants.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
+    /// The bearer token for API calls.
     pub access_token: String,
+    /// The token that buys the next grant; `None` when the backend gives none.
     pub refresh_token: Option<String>,
+    /// When the access token was issued (browser clock, ms since the epoch).
     pub issued_at_ms: f64,
+    /// When the access token expires (browser clock, ms since the epoch).
     pub expires_at_ms: f64,
     /// Absent in the real backend's refresh answer: keep the known user.
     pub user: Option<User>,
@@ -164,18 +185,23 @@ pub struct Grant {
 
 /// The claims we read (unverified: the server verifies, we only schedule).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct TokenClaims {
+struct TokenClaims {
+    /// Expiry, seconds since the epoch.
     #[serde(default)]
-    pub exp: Option<f64>,
+    exp: Option<f64>,
+    /// Issue time, seconds since the epoch.
     #[serde(default)]
-    pub iat: Option<f64>,
+    iat: Option<f64>,
+    /// The subject (user id).
     #[serde(default)]
-    pub sub: Option<String>,
+    sub: Option<String>,
+    /// The role claim, when the token carries one.
     #[serde(default)]
-    pub role: Option<String>,
+    role: Option<String>,
 }
 
-pub fn decode_claims(token: &str) -> Option<TokenClaims> {
+/// The claims of a JWT's payload; `None` for anything that is not one.
+fn decode_claims(token: &str) -> Option<TokenClaims> {
     let payload = token.split('.').nth(1)?;
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     serde_json::from_slice(&bytes).ok()

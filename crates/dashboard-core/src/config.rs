@@ -6,11 +6,12 @@ use serde::Deserialize;
 use std::fmt;
 
 /// Default live-refresh interval of the observability page.
-pub const DEFAULT_REFRESH_SECS: f64 = 5.0;
+pub(crate) const DEFAULT_REFRESH_SECS: f64 = 5.0;
 
+/// The runtime configuration the app starts with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppConfig {
-    /// Origin (scheme://host[:port]) of the ToolBoxAI API, or "" for same origin
+    /// Origin (`scheme://host[:port]`) of the ToolBoxAI API, or "" for same origin
     /// (the Vercel rewrite of `/api/*`). Never ends with `/` or `/api/v1`.
     pub api_base_url: String,
     /// Origin of the Todo chat API (`/api/{user_id}/…`); defaults to `api_base_url`.
@@ -23,19 +24,28 @@ pub struct AppConfig {
     pub environment: Option<String>,
 }
 
+/// Where and how to reach the Pusher-compatible server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PusherConfig {
+    /// The application key (public).
     pub key: String,
+    /// The Pusher cluster (`mt1`, `eu`, …); unused when `ws_host` is set.
     pub cluster: String,
+    /// A self-hosted server's host (sockudo, soketi); `None`: Pusher's own.
     pub ws_host: Option<String>,
+    /// Port for plain `ws://`.
     pub ws_port: Option<u16>,
+    /// Port for `wss://`.
     pub wss_port: Option<u16>,
+    /// Path prefix of the WebSocket endpoint (usually empty).
     pub ws_path: String,
+    /// `Some(true)`: TLS only; `None`: follow the page's scheme.
     pub force_tls: Option<bool>,
     /// Channel authorization endpoint, relative to the API base URL.
     pub auth_endpoint: String,
 }
 
+/// Why the configuration cannot be used, as a sentence for the configuration-error screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError(pub String);
 

@@ -1,22 +1,27 @@
 //! How numbers read on screen. Missing values are "—", never a fake 0.
 
+/// What a missing value reads as.
 pub const MISSING: &str = "—";
 
+/// `42.5` → "42.5 %".
 pub fn percent(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1} %"))
         .unwrap_or_else(|| MISSING.into())
 }
 
+/// `7.9` → "7.9 GB".
 pub fn gigabytes(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1} GB"))
         .unwrap_or_else(|| MISSING.into())
 }
 
+/// `512.0` → "512.0 MB".
 pub fn megabytes(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1} MB"))
         .unwrap_or_else(|| MISSING.into())
 }
 
+/// `12` → "12".
 pub fn count(v: Option<u64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| MISSING.into())
 }
@@ -40,6 +45,7 @@ pub fn bytes(v: f64) -> String {
     }
 }
 
+/// Bytes per second → "1.5 KB/s"; negative or not finite is missing.
 pub fn rate(bytes_per_second: Option<f64>) -> String {
     match bytes_per_second {
         Some(v) if v.is_finite() && v >= 0.0 => format!("{}/s", bytes(v)),

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 /// A non-empty string (trimmed) or a number, as text: ids, names, labels.
-pub fn scalar_text(v: Option<&Value>) -> Option<String> {
+pub(crate) fn scalar_text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
@@ -14,12 +14,12 @@ pub fn scalar_text(v: Option<&Value>) -> Option<String> {
 }
 
 /// A string exactly as sent (message content keeps its spaces and lines).
-pub fn exact_string(v: Option<&Value>) -> Option<String> {
+pub(crate) fn exact_string(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(str::to_string)
 }
 
 /// A finite number, or a string holding one.
-pub fn number(v: Option<&Value>) -> Option<f64> {
+pub(crate) fn number(v: Option<&Value>) -> Option<f64> {
     let n = match v? {
         Value::Number(n) => n.as_f64()?,
         Value::String(s) => s.trim().parse::<f64>().ok()?,
@@ -29,23 +29,23 @@ pub fn number(v: Option<&Value>) -> Option<f64> {
 }
 
 /// A non-negative whole number (rounded), or a string holding one.
-pub fn count(v: Option<&Value>) -> Option<u64> {
+pub(crate) fn count(v: Option<&Value>) -> Option<u64> {
     number(v).filter(|n| *n >= 0.0).map(|n| n.round() as u64)
 }
 
 /// An object.
-pub fn object(v: Option<&Value>) -> Option<&Map<String, Value>> {
+pub(crate) fn object(v: Option<&Value>) -> Option<&Map<String, Value>> {
     v?.as_object()
 }
 
 /// The first of `keys` present and not `null` (a field under any of its names).
-pub fn first_present<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+pub(crate) fn first_present<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
     keys.iter()
         .find_map(|k| map.get(*k).filter(|v| !v.is_null()))
 }
 
 /// A list of texts: an array of scalars, or one non-empty string.
-pub fn text_list(v: Option<&Value>) -> Vec<String> {
+pub(crate) fn text_list(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(items)) => items.iter().filter_map(|i| scalar_text(Some(i))).collect(),
         Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],

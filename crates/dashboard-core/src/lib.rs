@@ -3,6 +3,8 @@
 //! Everything here is plain Rust: no `web-sys`, no timers, no I/O. The browser
 //! glue in the `dashboard` crate feeds it inputs and carries out its decisions.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod auth;
 pub mod chat;
@@ -10,7 +12,7 @@ pub mod config;
 pub mod format;
 pub mod infra;
 pub mod interval;
-pub mod json;
+pub(crate) mod json;
 pub mod live;
 pub mod poller;
 pub mod redirect;

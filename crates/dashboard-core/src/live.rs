@@ -7,34 +7,46 @@ use crate::time::parse_iso8601_ms;
 use std::collections::VecDeque;
 
 /// How far back the charts go.
-pub const DEFAULT_RETENTION_MS: f64 = 15.0 * 60.0 * 1000.0;
+pub(crate) const DEFAULT_RETENTION_MS: f64 = 15.0 * 60.0 * 1000.0;
 /// Never more points than this, whatever the interval.
-pub const MAX_POINTS: usize = 1000;
+pub(crate) const MAX_POINTS: usize = 1000;
 
 /// One charted reading.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
+    /// When it was sampled (ms since the epoch: the report's timestamp, else arrival).
     pub t_ms: f64,
+    /// CPU use, percent.
     pub cpu: Option<f64>,
+    /// Memory use, percent.
     pub memory: Option<f64>,
+    /// Disk use, percent.
     pub disk: Option<f64>,
+    /// Health score, 0–100.
     pub health_score: Option<f64>,
     /// Derived from the cumulative counters; `None` at the first point, after a
     /// counter reset, or after a gap.
     pub rx_bps: Option<f64>,
+    /// Bytes sent per second, derived like `rx_bps`.
     pub tx_bps: Option<f64>,
 }
 
 /// Bytes per second between two readings of cumulative counters.
 #[derive(Debug, Clone, Default)]
-pub struct RateTracker {
+pub(crate) struct RateTracker {
     last: Option<(f64, u64, u64)>,
 }
 
 impl RateTracker {
     /// `None` when no honest rate exists: first reading, a counter that went
     /// down (reboot, wrap), time not moving forward, or a gap longer than `max_gap_ms`.
-    pub fn push(&mut self, t_ms: f64, sent: u64, recv: u64, max_gap_ms: f64) -> Option<(f64, f64)> {
+    pub(crate) fn push(
+        &mut self,
+        t_ms: f64,
+        sent: u64,
+        recv: u64,
+        max_gap_ms: f64,
+    ) -> Option<(f64, f64)> {
         let previous = self.last;
         match previous {
             Some((t0, _, _)) if t_ms <= t0 => return None,
@@ -52,11 +64,13 @@ impl RateTracker {
         ))
     }
 
-    pub fn reset(&mut self) {
+    /// Forget the last reading: the next one yields no rate.
+    pub(crate) fn reset(&mut self) {
         self.last = None;
     }
 }
 
+/// The readings of the last `retention_ms`, oldest first, at most 1,000.
 #[derive(Debug, Clone)]
 pub struct History {
     points: VecDeque<Point>,
@@ -66,6 +80,7 @@ pub struct History {
 }
 
 impl History {
+    /// An empty history that keeps `retention_ms` of readings.
     pub fn new(retention_ms: f64) -> History {
         History {
             points: VecDeque::new(),
@@ -75,25 +90,34 @@ impl History {
         }
     }
 
+    /// How many readings it holds.
     pub fn len(&self) -> usize {
         self.points.len()
     }
 
+    /// No reading yet.
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
     }
 
+    /// The readings, oldest first.
     pub fn points(&self) -> impl Iterator<Item = &Point> {
         self.points.iter()
     }
 
+    /// The newest reading.
     pub fn last(&self) -> Option<&Point> {
         self.points.back()
     }
 
     /// Adds the reading; `false` when it is the same sample as the previous one
     /// (a fast poll can see one backend sample several times).
-    pub fn record(&mut self, report: &InfraReport, received_ms: f64, max_gap_ms: f64) -> bool {
+    pub(crate) fn record(
+        &mut self,
+        report: &InfraReport,
+        received_ms: f64,
+        max_gap_ms: f64,
+    ) -> bool {
         if let Some(ts) = &report.timestamp {
             if self.last_key.as_deref() == Some(ts) {
                 return false;
@@ -162,17 +186,21 @@ impl History {
 pub enum Freshness {
     /// Nothing has arrived yet: show skeletons.
     Loading,
+    /// The latest attempt succeeded.
     Fresh,
     /// Data is shown but the last attempt failed.
     Stale {
+        /// Why the last attempt failed.
         message: String,
     },
     /// Nothing ever arrived and the last attempt failed.
     Failed {
+        /// Why the last attempt failed.
         message: String,
     },
 }
 
+/// A live metrics view's data: the latest report, its freshness and its history.
 #[derive(Debug, Clone)]
 pub struct LiveMetrics {
     latest: Option<InfraReport>,
@@ -188,6 +216,7 @@ impl Default for LiveMetrics {
 }
 
 impl LiveMetrics {
+    /// An empty view that keeps `retention_ms` of history.
     pub fn new(retention_ms: f64) -> LiveMetrics {
         LiveMetrics {
             latest: None,
@@ -206,10 +235,12 @@ impl LiveMetrics {
         self.error = None;
     }
 
+    /// The latest attempt failed with `message`; what is shown becomes stale.
     pub fn failed(&mut self, message: String) {
         self.error = Some(message);
     }
 
+    /// The latest report, if any arrived.
     pub fn latest(&self) -> Option<&InfraReport> {
         self.latest.as_ref()
     }
@@ -219,10 +250,12 @@ impl LiveMetrics {
         self.received_ms
     }
 
+    /// The readings for the charts.
     pub fn history(&self) -> &History {
         &self.history
     }
 
+    /// What to say about the data's age.
     pub fn freshness(&self) -> Freshness {
         match (&self.latest, &self.error) {
             (None, None) => Freshness::Loading,
@@ -238,11 +271,15 @@ impl LiveMetrics {
 pub enum Level {
     /// No value, or no thresholds from the backend: neutral colour.
     Unknown,
+    /// Below the warning threshold.
     Normal,
+    /// At or above the warning threshold.
     Warning,
+    /// At or above the critical threshold.
     Critical,
 }
 
+/// Where `value` stands against `limits`.
 pub fn level(value: Option<f64>, limits: Option<Limits>) -> Level {
     match (value, limits) {
         (Some(v), Some(l)) if v >= l.critical => Level::Critical,
@@ -255,12 +292,17 @@ pub fn level(value: Option<f64>, limits: Option<Limits>) -> Level {
 /// Health score colour bands: ≥90 green, ≥70 yellow, ≥50 orange, else red.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScoreTier {
+    /// 90 and above.
     Green,
+    /// 70 to 89.
     Yellow,
+    /// 50 to 69.
     Orange,
+    /// Below 50.
     Red,
 }
 
+/// The colour band of a health score.
 pub fn score_tier(score: f64) -> ScoreTier {
     if score >= 90.0 {
         ScoreTier::Green

@@ -11,21 +11,25 @@
 //! returned [`PollEffect`]s (run the fetch, arm or cancel its one timer).
 
 /// First retry delay after a failure; doubles per consecutive failure.
-pub const BACKOFF_BASE_MS: f64 = 1_000.0;
+pub(crate) const BACKOFF_BASE_MS: f64 = 1_000.0;
 /// Longest wait between retries.
-pub const BACKOFF_CAP_MS: f64 = 60_000.0;
+pub(crate) const BACKOFF_CAP_MS: f64 = 60_000.0;
 
+/// What the poller asks the glue to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PollEffect {
     /// Start one fetch; report its end with [`Poller::fetch_finished`].
     Fetch,
     /// Call [`Poller::timer_fired`] at this time (replaces any armed timer).
     ScheduleTimer {
+        /// Browser clock, ms.
         at_ms: f64,
     },
+    /// Disarm the timer.
     CancelTimer,
 }
 
+/// The schedule of one polled view (see the module's rules).
 #[derive(Debug, Clone)]
 pub struct Poller {
     interval_ms: Option<f64>,
@@ -54,14 +58,17 @@ impl Poller {
         }
     }
 
+    /// The interval, `None` when paused.
     pub fn interval_ms(&self) -> Option<f64> {
         self.interval_ms
     }
 
+    /// Consecutive failed fetches (0 after a success).
     pub fn failures(&self) -> u32 {
         self.failures
     }
 
+    /// A fetch is out.
     pub fn is_in_flight(&self) -> bool {
         self.in_flight
     }
@@ -79,6 +86,7 @@ impl Poller {
         self.fetch(now_ms)
     }
 
+    /// The armed timer fired.
     pub fn timer_fired(&mut self, now_ms: f64) -> Vec<PollEffect> {
         if self.stopped || !self.visible || self.in_flight {
             return Vec::new();
@@ -91,6 +99,7 @@ impl Poller {
         }
     }
 
+    /// The fetch ended, well (`ok`) or not.
     pub fn fetch_finished(&mut self, ok: bool, now_ms: f64) -> Vec<PollEffect> {
         if !self.in_flight {
             return Vec::new();
@@ -112,6 +121,7 @@ impl Poller {
         self.arm()
     }
 
+    /// The tab was shown or hidden.
     pub fn visibility_changed(&mut self, visible: bool, now_ms: f64) -> Vec<PollEffect> {
         if self.stopped || visible == self.visible {
             return Vec::new();
@@ -135,6 +145,7 @@ impl Poller {
         self.fetch(now_ms)
     }
 
+    /// The user chose another interval (`None`: pause).
     pub fn set_interval(&mut self, interval_ms: Option<f64>, now_ms: f64) -> Vec<PollEffect> {
         if self.stopped {
             return Vec::new();
@@ -159,6 +170,7 @@ impl Poller {
         }
     }
 
+    /// The view is gone: nothing more happens.
     pub fn stop(&mut self) -> Vec<PollEffect> {
         self.stopped = true;
         self.next_at_ms = None;

@@ -31,7 +31,7 @@ pub fn validate_redirect(raw: &str) -> Option<&str> {
 
 /// [`validate_redirect`] without the sign-in rule: a path of this site as
 /// written, fit for navigation (the sign-in page included).
-pub fn validate_path(raw: &str) -> Option<&str> {
+pub(crate) fn validate_path(raw: &str) -> Option<&str> {
     check_written(raw, false)
 }
 
@@ -134,7 +134,7 @@ pub fn login_url(target: &str, expired: bool) -> String {
 }
 
 /// JavaScript's `encodeURIComponent`.
-pub fn encode_component(s: &str) -> String {
+pub(crate) fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3 / 2);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {

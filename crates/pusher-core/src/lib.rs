@@ -9,7 +9,7 @@
 //! against sockudo.
 //!
 //! Also here: auth signatures ([`signature`]) and, with the `server` feature,
-//! signing of the HTTP API ([`http_api`]) for publishing servers.
+//! signing of the HTTP API (`http_api`) for publishing servers.
 #![warn(missing_docs)]
 
 pub mod bindings;

@@ -5,12 +5,16 @@ use crate::json::{exact_string, scalar_text};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// One tool the agent called while answering, with what it was given and what it gave back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolCall {
     /// Without the `_tool` suffix some backends add (`add_task_tool` → `add_task`).
     pub tool: String,
+    /// The arguments, as an object (decoded when a backend sends them as JSON text).
     pub parameters: Value,
+    /// What the tool returned (`Null` when nothing).
     pub result: Value,
+    /// The tool's error message, when it failed.
     pub error: Option<String>,
 }
 
@@ -70,22 +74,30 @@ fn tool_calls(o: &serde_json::Map<String, Value>) -> Vec<ToolCall> {
         .unwrap_or_default()
 }
 
+/// Who wrote a chat message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
+    /// The signed-in user.
     User,
+    /// The agent (`assistant`, `agent` or `bot` on the wire).
     Assistant,
 }
 
 /// One stored message of a conversation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryMessage {
+    /// The server's id, when it sends one (string or number).
     pub id: Option<String>,
+    /// Who wrote it.
     pub role: Role,
+    /// The message text (`content` or `text`).
     pub content: String,
+    /// Tool calls made for this message (assistant messages only).
     pub tool_calls: Vec<ToolCall>,
 }
 
 impl HistoryMessage {
+    /// One message of any history variant; `None` for anything unreadable (it is skipped).
     pub fn from_json(v: &Value) -> Option<HistoryMessage> {
         let o = v.as_object()?;
         let role = match o.get("role").and_then(Value::as_str)? {
@@ -111,7 +123,8 @@ impl HistoryMessage {
     }
 }
 
-pub fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, ApiError> {
+/// The messages of a history answer (bare list, `{messages}` or an envelope).
+pub(crate) fn parse_history(body: &Value) -> Result<Vec<HistoryMessage>, ApiError> {
     let list = list_items(body, "messages")?;
     Ok(list.iter().filter_map(HistoryMessage::from_json).collect())
 }
@@ -131,11 +144,13 @@ pub fn has_more(body: &Value) -> bool {
 /// One page of a conversation's history, oldest first.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HistoryPage {
+    /// The messages on this page, oldest first.
     pub messages: Vec<HistoryMessage>,
     /// Older messages remain on the server.
     pub has_more: bool,
 }
 
+/// One page of history with its `has_more` flag.
 pub fn parse_history_page(body: &Value) -> Result<HistoryPage, ApiError> {
     Ok(HistoryPage {
         messages: parse_history(body)?,
@@ -146,8 +161,11 @@ pub fn parse_history_page(body: &Value) -> Result<HistoryPage, ApiError> {
 /// The answer to a chat message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatReply {
+    /// The conversation the reply belongs to (a new one when the message started it).
     pub conversation_id: Option<String>,
+    /// The agent's reply text.
     pub response: String,
+    /// The tools the agent called for this reply.
     pub tool_calls: Vec<ToolCall>,
 }
 

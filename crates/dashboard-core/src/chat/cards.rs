@@ -4,26 +4,40 @@ use super::{Task, ToolCall};
 use crate::json::{exact_string, scalar_text};
 use serde_json::Value;
 
+/// The task a card is about, as far as the tool call says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardTask {
+    /// The task's id, when the call names it.
     pub id: Option<String>,
+    /// The task's title ("Untitled task" when the call gives none).
     pub title: String,
+    /// Whether the task is done after the call.
     pub completed: bool,
 }
 
 /// What a tool call did, as shown under the assistant's message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TaskCard {
+    /// `add_task`: a task was created.
     Created(CardTask),
+    /// `complete_task`: a task was marked done.
     Completed(CardTask),
+    /// `update_task`: a task was changed.
     Updated(CardTask),
+    /// `delete_task`: a task was deleted.
     Deleted(CardTask),
+    /// `list_tasks`: the tasks the agent looked at.
     List {
+        /// Which tasks were asked for (`all`, `pending`, `completed`).
         filter: String,
+        /// The tasks listed.
         tasks: Vec<CardTask>,
     },
+    /// A tool call that failed.
     Failed {
+        /// The tool's name.
         tool: String,
+        /// The tool's error message.
         message: String,
     },
 }
@@ -45,6 +59,7 @@ fn card_task(call: &ToolCall, completed: bool) -> CardTask {
     }
 }
 
+/// The card for a tool call; `None` for tools that are not about tasks.
 pub fn task_card(call: &ToolCall) -> Option<TaskCard> {
     if let Some(message) = &call.error {
         return Some(TaskCard::Failed {

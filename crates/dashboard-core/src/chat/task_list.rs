@@ -24,11 +24,14 @@ pub enum FetchFailure {
 /// A checkbox ticked ahead of the server's answer, to restore if it refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingToggle {
+    /// The task's id.
     pub id: String,
+    /// The task's title, for the message that says the change was refused.
     pub title: String,
     was_completed: bool,
 }
 
+/// The tasks the panel shows, kept current from fetches and events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskList {
     tasks: Vec<Task>,
@@ -42,6 +45,7 @@ pub struct TaskList {
 }
 
 impl TaskList {
+    /// The tasks to show, in the server's order.
     pub fn tasks(&self) -> &[Task] {
         &self.tasks
     }
@@ -59,6 +63,7 @@ impl TaskList {
             .map(|total| (shown, total))
     }
 
+    /// A fetch is about to start; hand its answer back with the ticket.
     pub fn begin_fetch(&mut self) -> FetchTicket {
         self.latest += 1;
         self.in_flight += 1;
@@ -84,6 +89,7 @@ impl TaskList {
         true
     }
 
+    /// The fetch of `ticket` failed; what that means for the panel.
     pub fn fetch_failed(&mut self, ticket: FetchTicket) -> FetchFailure {
         if !self.finish(ticket) {
             return FetchFailure::Superseded;

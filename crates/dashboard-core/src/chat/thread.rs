@@ -4,23 +4,34 @@
 use super::{ChatReply, HistoryMessage, HistoryPage, Role, ToolCall};
 use serde::{Deserialize, Serialize};
 
+/// Where a message of the thread stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Status {
+    /// Stored on the server (or the reply to a stored message).
     Sent,
+    /// On its way; the answer has not come yet.
     Sending,
+    /// Not acknowledged; the user can retry.
     Failed {
+        /// Why, for the user.
         message: String,
+        /// The conversation is gone (404): offer to start a new one.
         offer_new_conversation: bool,
     },
 }
 
+/// One message as the thread shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Stable key for rendering: the server id, or a local one.
     pub key: String,
+    /// Who wrote it.
     pub role: Role,
+    /// The text.
     pub content: String,
+    /// Tool calls, shown as cards under the message.
     pub tool_calls: Vec<ToolCall>,
+    /// Sent, sending or failed.
     pub status: Status,
     /// The idempotency key a user message is sent (and resent) with.
     pub client_message_id: Option<String>,
@@ -30,15 +41,22 @@ pub struct Entry {
 /// new sign-in cannot lose it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pending {
+    /// The conversation it was sent to (`None`: it would start a new one).
     pub conversation_id: Option<String>,
+    /// The text as the user wrote it.
     pub content: String,
+    /// The idempotency key it is sent and resent with.
     pub client_message_id: String,
+    /// Why the last attempt failed, when it did.
     pub error: Option<String>,
 }
 
+/// One conversation as the chat shows it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Thread {
+    /// The server's id; `None` until the first answer creates the conversation.
     pub conversation_id: Option<String>,
+    /// The messages, oldest first.
     pub entries: Vec<Entry>,
     /// The stored message to ask for older ones before (`?before=`), when the
     /// server said older ones remain.
@@ -60,6 +78,7 @@ fn stored_entry(i: usize, m: HistoryMessage) -> Entry {
 }
 
 impl Thread {
+    /// An empty thread for `conversation_id` (`None`: a new conversation).
     pub fn new(conversation_id: Option<String>) -> Thread {
         Thread {
             conversation_id,
@@ -140,6 +159,7 @@ impl Thread {
         }
     }
 
+    /// A message is on its way.
     pub fn is_sending(&self) -> bool {
         self.entries.iter().any(|e| e.status == Status::Sending)
     }
@@ -158,6 +178,7 @@ impl Thread {
         key
     }
 
+    /// The message of `key` was answered: mark it sent and put the reply after it.
     pub fn succeeded(&mut self, key: &str, reply: ChatReply) {
         if let Some(id) = &reply.conversation_id {
             self.conversation_id = Some(id.clone());
@@ -179,6 +200,7 @@ impl Thread {
         );
     }
 
+    /// The message of `key` failed with `message`.
     pub fn failed(&mut self, key: &str, message: String, offer_new_conversation: bool) {
         if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
             e.status = Status::Failed {

@@ -3,6 +3,7 @@
 
 use crate::auth::{Grant, User};
 
+/// Why a session ended, for the sign-in page's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {
     /// The server no longer accepts the session (expired, revoked, refresh refused).
@@ -13,24 +14,29 @@ pub enum EndReason {
     OtherTab,
 }
 
+/// Where the session stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Phase {
     /// A stored session is being checked with the server.
     Restoring,
+    /// The user is signed in and the profile is known.
     SignedIn,
+    /// Nobody is signed in, and why the last session ended (if one did).
     SignedOut(Option<EndReason>),
 }
 
+/// What the session machine asks the glue to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Write this JSON under [`STORAGE_KEY`].
+    /// Write this JSON under [`STORAGE_KEY`](super::STORAGE_KEY).
     Persist(String),
-    /// Remove [`STORAGE_KEY`].
+    /// Remove [`STORAGE_KEY`](super::STORAGE_KEY).
     ClearSession,
     /// Remove every key of the user's data (explicit sign-out).
     ClearUserData,
-    /// `GET /api/v1/users/me/profile` with this token, then [`SessionCore::profile_loaded`].
+    /// `GET /api/v1/users/me/profile` with this token, then [`SessionCore::profile_loaded`](super::SessionCore::profile_loaded).
     FetchProfile {
+        /// The token to send.
         access_token: String,
     },
     /// Run the (single-flight, cross-tab locked) refresh.
@@ -38,20 +44,26 @@ pub enum Effect {
     /// The refresh waiting for the cross-tab lock is no longer needed (another
     /// tab's tokens were adopted, or the session ended): stop waiting.
     StopWaitingForLock,
-    /// Call [`SessionCore::timer_fired`] at this time; replaces any earlier timer.
+    /// Call [`SessionCore::timer_fired`](super::SessionCore::timer_fired) at this time; replaces any earlier timer.
     ScheduleTimer {
+        /// Browser clock, ms.
         at_ms: f64,
     },
+    /// Disarm the timer.
     CancelTimer,
     /// Tell the server (best effort).
     CallLogout {
+        /// The access token to revoke.
         access_token: String,
+        /// The refresh token to revoke.
         refresh_token: Option<String>,
     },
 }
 
+/// How the profile request of a restore ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProfileOutcome {
+    /// The token is good; this is the user.
     Loaded(User),
     /// 401 or 403: the token is not accepted.
     Rejected,
@@ -59,10 +71,14 @@ pub enum ProfileOutcome {
     Unavailable,
 }
 
+/// How a refresh request ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshOutcome {
+    /// New tokens.
     Granted(Grant),
+    /// The refresh token is not accepted (401, 403): the session is over.
     Rejected,
+    /// Network error, timeout, 5xx: retry later.
     Unavailable,
 }
 
@@ -80,17 +96,20 @@ pub enum Recovery {
 /// Whether the caller should start the refresh or join one in progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshTicket {
-    /// Take the cross-tab lock of this name, then call [`SessionCore::lock_acquired`].
+    /// Take the cross-tab lock of this name, then call [`SessionCore::lock_acquired`](super::SessionCore::lock_acquired).
     Start {
+        /// The lock's name (a hash of the refresh token, the same in every tab).
         lock_name: String,
     },
+    /// A refresh is already running here: await it.
     Join,
+    /// No refresh token, or not signed in: nothing can be refreshed.
     Impossible,
 }
 
 /// The cross-tab lock guarding one refresh token: every tab holding the same
 /// token asks for the same lock. A hash, not the token, goes into the name.
-pub fn refresh_lock_name(refresh_token: &str) -> String {
+pub(crate) fn refresh_lock_name(refresh_token: &str) -> String {
     // FNV-1a, 64 bits: stable across tabs and builds, no dependency.
     let hash = refresh_token
         .bytes()
@@ -106,7 +125,10 @@ pub enum LockDecision {
     /// Another tab refreshed meanwhile; its tokens were adopted.
     Adopted,
     /// Call the refresh endpoint with this token.
-    Refresh { refresh_token: String },
+    Refresh {
+        /// The refresh token to spend.
+        refresh_token: String,
+    },
     /// Nothing to refresh any more.
     Abandon,
 }

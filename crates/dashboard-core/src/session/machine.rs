@@ -17,6 +17,7 @@ enum Refreshing {
     },
 }
 
+/// The session state machine: sign-in, restore, refresh, sign-out, other tabs.
 #[derive(Debug, Clone)]
 pub struct SessionCore {
     phase: Phase,
@@ -59,14 +60,17 @@ impl SessionCore {
         (core, vec![Effect::ClearSession])
     }
 
+    /// Where the session stands.
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
 
+    /// The signed-in (or restoring) user.
     pub fn user(&self) -> Option<&User> {
         self.session.as_ref().map(|s| &s.user)
     }
 
+    /// The session as stored.
     pub fn session(&self) -> Option<&StoredSession> {
         self.session.as_ref()
     }
@@ -79,7 +83,8 @@ impl SessionCore {
         }
     }
 
-    pub fn is_refreshing(&self) -> bool {
+    /// A refresh is waiting for its lock or out.
+    pub(crate) fn is_refreshing(&self) -> bool {
         self.refreshing != Refreshing::Idle
     }
 
@@ -94,6 +99,7 @@ impl SessionCore {
         effects
     }
 
+    /// The restore's profile request ended.
     pub fn profile_loaded(&mut self, outcome: ProfileOutcome, now_ms: f64) -> Vec<Effect> {
         if self.phase != Phase::Restoring {
             return Vec::new();
@@ -220,6 +226,7 @@ impl SessionCore {
         }
     }
 
+    /// The refresh request ended.
     pub fn refresh_finished(&mut self, outcome: RefreshOutcome, now_ms: f64) -> Vec<Effect> {
         let spent = match std::mem::replace(&mut self.refreshing, Refreshing::Idle) {
             Refreshing::InFlight { refresh_token } => Some(refresh_token),

@@ -15,7 +15,7 @@
 //!
 //! Refresh tokens rotate and reuse revokes the session, so no two tabs may
 //! spend the same refresh token. The glue spends one only while holding the
-//! cross-tab lock named after it ([`refresh_lock_name`]) and, after a
+//! cross-tab lock named after it (`refresh_lock_name`) and, after a
 //! successful rotation, keeps holding that lock: the token is spent for good,
 //! and a tab still waiting for it follows the new tokens through storage
 //! ([`SessionCore::storage_changed`] → [`Effect::StopWaitingForLock`]) instead.
@@ -38,9 +38,9 @@ pub const STORAGE_KEY: &str = "toolboxai.session";
 /// Prefix of every key holding data of the signed-in user (cleared on sign-out).
 pub const USER_DATA_PREFIX: &str = "toolboxai.";
 /// Refresh when this fraction of the token's lifetime has passed.
-pub const REFRESH_AT_FRACTION: f64 = 0.8;
+pub(crate) const REFRESH_AT_FRACTION: f64 = 0.8;
 /// Wait before retrying a refresh that could not reach the server.
-pub const REFRESH_RETRY_MS: f64 = 10_000.0;
+pub(crate) const REFRESH_RETRY_MS: f64 = 10_000.0;
 
 #[cfg(test)]
 mod tests;

@@ -4,13 +4,19 @@ use super::REFRESH_AT_FRACTION;
 use crate::auth::{Grant, User};
 use serde::{Deserialize, Serialize};
 
+/// The session as written to localStorage (and read by every tab).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredSession {
+    /// The bearer token.
     pub access_token: String,
+    /// The token that buys the next grant, if the backend gave one.
     #[serde(default)]
     pub refresh_token: Option<String>,
+    /// When the access token was issued (ms since the epoch).
     pub issued_at_ms: f64,
+    /// When it expires (ms since the epoch).
     pub expires_at_ms: f64,
+    /// Whom it belongs to.
     pub user: User,
 }
 
@@ -25,7 +31,8 @@ impl StoredSession {
         sane.then_some(s)
     }
 
-    pub fn to_json(&self) -> String {
+    /// The JSON written to storage.
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
@@ -40,7 +47,7 @@ impl StoredSession {
     }
 
     /// When the proactive refresh is due.
-    pub fn refresh_at_ms(&self) -> f64 {
+    pub(crate) fn refresh_at_ms(&self) -> f64 {
         self.issued_at_ms + REFRESH_AT_FRACTION * (self.expires_at_ms - self.issued_at_ms)
     }
 }

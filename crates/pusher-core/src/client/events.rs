@@ -73,7 +73,7 @@ pub enum Action {
     },
     /// Disarm a timer.
     CancelTimer(Timer),
-    /// Ask the channel authorizer; answer with [`Client::auth_result`].
+    /// Ask the channel authorizer; answer with [`Client::auth_result`](super::Client::auth_result).
     Authorize {
         /// Names this request in the answer.
         request: u64,
@@ -82,7 +82,7 @@ pub enum Action {
         /// The socket the signature is for.
         socket_id: String,
     },
-    /// Ask the user authenticator; answer with [`Client::user_auth_result`].
+    /// Ask the user authenticator; answer with [`Client::user_auth_result`](super::Client::user_auth_result).
     AuthenticateUser {
         /// Names this request in the answer.
         request: u64,

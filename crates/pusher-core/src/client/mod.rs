@@ -9,10 +9,10 @@
 //! becoming visible triggers an immediate liveness check; per-channel pending
 //! state is reset on every disconnect and unsubscribed channels leave the table.
 //!
-//! The state machine is split along pusher-js's seams: [`connection`] (lifecycle,
-//! handshake, close codes, retries), [`subscriptions`] (channels, authorization,
-//! routing, encrypted channels), [`presence`] (members), [`client_events`] (sending
-//! `client-*` events and their rate limit) and [`user`] (user sign-in). Their
+//! The state machine is split along pusher-js's seams: `connection` (lifecycle,
+//! handshake, close codes, retries), `subscriptions` (channels, authorization,
+//! routing, encrypted channels), `presence` (members), `client_events` (sending
+//! `client-*` events and their rate limit) and `user` (user sign-in). Their
 //! timers and internals stay inside this module; callers see [`Client`]'s methods.
 
 mod client_events;
