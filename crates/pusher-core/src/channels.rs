@@ -98,22 +98,57 @@ pub fn normalize_id(value: &Value) -> Option<String> {
     }
 }
 
+/// A presence channel that is not one has no members.
+static NO_MEMBERS: Members = Members {
+    members: BTreeMap::new(),
+    count: 0,
+    my_id: None,
+};
+
+/// What only one kind of channel carries, so that a members list on a private
+/// channel or a key on a presence channel cannot be built.
+#[derive(Debug, Clone)]
+pub(crate) enum KindState {
+    /// Public, private or server-to-user: the kind is all there is.
+    Plain(ChannelKind),
+    /// A presence channel's members.
+    Presence(Members),
+    /// An encrypted channel's key and re-keying.
+    Encrypted(Encryption),
+}
+
+impl KindState {
+    fn fresh(kind: ChannelKind) -> KindState {
+        match kind {
+            ChannelKind::Presence => KindState::Presence(Members::default()),
+            ChannelKind::Encrypted => KindState::Encrypted(Encryption::default()),
+            plain => KindState::Plain(plain),
+        }
+    }
+}
+
+/// An encrypted channel's secrets: never handed out of the crate.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Encryption {
+    /// The shared secret from the last authorization.
+    pub(crate) key: Option<[u8; 32]>,
+    /// The re-authorization asked for after a decryption failure.
+    pub(crate) reauth_request: Option<u64>,
+    /// One re-authorization per key.
+    pub(crate) reauthorized: bool,
+    /// Events that could not be decrypted, retried with the fresh key.
+    pub(crate) undecrypted: Vec<(String, Value)>,
+}
+
 /// One channel of the table. Its fields are the client's own: callers read
 /// what they may through the accessors (an encrypted channel's key never leaves).
 #[derive(Debug, Clone)]
 pub struct Channel {
     pub(crate) name: String,
-    pub(crate) kind: ChannelKind,
     pub(crate) state: SubscriptionState,
     /// Unsubscribed while pending: dropped when the server confirms.
     pub(crate) cancelled: bool,
-    pub(crate) members: Members,
-    pub(crate) key: Option<[u8; 32]>,
-    /// One re-authorization per key after a decryption failure.
-    pub(crate) reauth_request: Option<u64>,
-    pub(crate) reauthorized: bool,
-    /// Events that could not be decrypted, retried with the fresh key.
-    pub(crate) undecrypted: Vec<(String, Value)>,
+    pub(crate) kind_state: KindState,
     pub(crate) subscription_count: Option<u64>,
 }
 
@@ -125,7 +160,11 @@ impl Channel {
 
     /// Public, private, presence, encrypted or server-to-user (from the name).
     pub fn kind(&self) -> ChannelKind {
-        self.kind
+        match self.kind_state {
+            KindState::Plain(kind) => kind,
+            KindState::Presence(_) => ChannelKind::Presence,
+            KindState::Encrypted(_) => ChannelKind::Encrypted,
+        }
     }
 
     /// Where its subscription stands.
@@ -140,20 +179,41 @@ impl Channel {
 
     /// Presence members (empty for other kinds).
     pub fn members(&self) -> &Members {
-        &self.members
+        match &self.kind_state {
+            KindState::Presence(members) => members,
+            _ => &NO_MEMBERS,
+        }
+    }
+
+    /// The members, on a presence channel.
+    pub(crate) fn members_mut(&mut self) -> Option<&mut Members> {
+        match &mut self.kind_state {
+            KindState::Presence(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The secrets, on an encrypted channel.
+    pub(crate) fn encryption_mut(&mut self) -> Option<&mut Encryption> {
+        match &mut self.kind_state {
+            KindState::Encrypted(encryption) => Some(encryption),
+            _ => None,
+        }
+    }
+
+    fn reauth_request(&self) -> Option<u64> {
+        match &self.kind_state {
+            KindState::Encrypted(encryption) => encryption.reauth_request,
+            _ => None,
+        }
     }
 
     pub(crate) fn new(name: &str) -> Channel {
         Channel {
             name: name.to_string(),
-            kind: ChannelKind::of(name),
             state: SubscriptionState::Unsubscribed,
             cancelled: false,
-            members: Members::default(),
-            key: None,
-            reauth_request: None,
-            reauthorized: false,
-            undecrypted: Vec::new(),
+            kind_state: KindState::fresh(ChannelKind::of(name)),
             subscription_count: None,
         }
     }
@@ -161,11 +221,7 @@ impl Channel {
     /// After a disconnect: not subscribed, no members, no key (fresh auth follows).
     pub(crate) fn reset(&mut self) {
         self.state = SubscriptionState::Unsubscribed;
-        self.members = Members::default();
-        self.key = None;
-        self.reauth_request = None;
-        self.reauthorized = false;
-        self.undecrypted.clear();
+        self.kind_state = KindState::fresh(self.kind());
     }
 }
 
@@ -217,7 +273,7 @@ impl Channels {
                 == SubscriptionState::Pending {
                     auth_request: Some(request),
                 }
-                || c.reauth_request == Some(request)
+                || c.reauth_request() == Some(request)
         })
     }
 }
@@ -250,6 +306,40 @@ mod tests {
         );
         assert!(!ChannelKind::Encrypted.allows_client_events());
         assert!(ChannelKind::Presence.needs_auth());
+    }
+
+    #[test]
+    fn each_kind_carries_only_its_own_state() {
+        let mut private = Channel::new("private-user-1");
+        assert_eq!(private.kind(), ChannelKind::Private);
+        assert!(private.members_mut().is_none());
+        assert!(private.encryption_mut().is_none());
+        assert_eq!(private.members().count, 0);
+
+        let mut presence = Channel::new("presence-dashboard");
+        assert!(presence.encryption_mut().is_none());
+        presence
+            .members_mut()
+            .map(|m| m.members.insert("7".into(), json!({})));
+        assert_eq!(presence.members().members.len(), 1);
+        presence.reset();
+        assert_eq!(presence.kind(), ChannelKind::Presence);
+        assert!(presence.members().members.is_empty());
+
+        let mut encrypted = Channel::new("private-encrypted-x");
+        assert!(encrypted.members_mut().is_none());
+        if let Some(e) = encrypted.encryption_mut() {
+            e.key = Some([1; 32]);
+            e.reauth_request = Some(3);
+        }
+        let mut table = Channels::default();
+        table.insert(encrypted);
+        assert!(table.by_auth_request(3).is_some());
+        table.reset_all();
+        let after = table
+            .get_mut("private-encrypted-x")
+            .and_then(Channel::encryption_mut);
+        assert!(after.is_some_and(|e| e.key.is_none() && e.reauth_request.is_none()));
     }
 
     #[test]

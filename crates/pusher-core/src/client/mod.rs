@@ -28,7 +28,8 @@ pub use events::{
 };
 
 use crate::channels::{
-    is_valid_name, normalize_id, Channel, ChannelKind, Channels, Members, SubscriptionState,
+    is_valid_name, normalize_id, Channel, ChannelKind, Channels, KindState, Members,
+    SubscriptionState,
 };
 use crate::crypto;
 use crate::options::Options;
@@ -132,7 +133,7 @@ impl Client {
 
     /// The members of presence channel `name`.
     pub fn members(&self, name: &str) -> Option<&Members> {
-        self.channels.get(name).map(|c| &c.members)
+        self.channels.get(name).map(Channel::members)
     }
 
     /// The signed-in user's id, after `pusher:signin` succeeded.

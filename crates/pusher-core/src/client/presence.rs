@@ -11,12 +11,9 @@ impl Client {
         name: &str,
         data: &Value,
     ) -> Option<(&mut Members, String)> {
-        let channel = self
-            .channels
-            .get_mut(name)
-            .filter(|c| c.kind == ChannelKind::Presence)?;
+        let members = self.channels.get_mut(name)?.members_mut()?;
         let id = data.get("user_id").and_then(normalize_id)?;
-        Some((&mut channel.members, id))
+        Some((members, id))
     }
 
     pub(super) fn member_added(&mut self, name: &str, data: Value, out: &mut Vec<Action>) {

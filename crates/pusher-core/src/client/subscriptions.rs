@@ -58,7 +58,7 @@ impl Client {
         let Some(channel) = self.channels.get_mut(name) else {
             return;
         };
-        if channel.kind.needs_auth() {
+        if channel.kind().needs_auth() {
             self.next_request = request;
             channel.state = SubscriptionState::Pending {
                 auth_request: Some(request),
@@ -88,16 +88,19 @@ impl Client {
             return out;
         };
         let name = channel.name.clone();
-        if channel.reauth_request == Some(request) {
+        if let Some(encryption) = channel
+            .encryption_mut()
+            .filter(|e| e.reauth_request == Some(request))
+        {
             // A fresh key for an encrypted channel after a decryption failure.
-            channel.reauth_request = None;
+            encryption.reauth_request = None;
             if let Ok(response) = &result {
-                channel.key = response
+                encryption.key = response
                     .shared_secret
                     .as_deref()
                     .and_then(crypto::parse_key);
             }
-            let pending: Vec<(String, Value)> = std::mem::take(&mut channel.undecrypted);
+            let pending: Vec<(String, Value)> = std::mem::take(&mut encryption.undecrypted);
             for (event, data) in pending {
                 self.decrypt_and_emit(&name, &event, data, None, now, &mut out);
             }
@@ -116,8 +119,8 @@ impl Client {
             }
         };
         let mut fields = vec![("auth", json!(response.auth))];
-        match channel.kind {
-            ChannelKind::Presence => {
+        match &mut channel.kind_state {
+            KindState::Presence(members) => {
                 let Some(channel_data) = response.channel_data.clone() else {
                     channel.state = SubscriptionState::Failed;
                     self.subscription_error(
@@ -131,10 +134,10 @@ impl Client {
                 let my_id = serde_json::from_str::<Value>(&channel_data)
                     .ok()
                     .and_then(|d| d.get("user_id").and_then(normalize_id));
-                channel.members.my_id = my_id;
+                members.my_id = my_id;
                 fields.push(("channel_data", json!(channel_data)));
             }
-            ChannelKind::Encrypted => {
+            KindState::Encrypted(encryption) => {
                 let Some(key) = response
                     .shared_secret
                     .as_deref()
@@ -149,9 +152,9 @@ impl Client {
                     );
                     return out;
                 };
-                channel.key = Some(key);
+                encryption.key = Some(key);
             }
-            _ => {}
+            KindState::Plain(_) => {}
         }
         if !socket_open {
             return out;
@@ -256,7 +259,7 @@ impl Client {
         now: f64,
         out: &mut Vec<Action>,
     ) {
-        let kind = self.channels.get(name).map(|c| c.kind);
+        let kind = self.channels.get(name).map(Channel::kind);
         if event == "pusher:subscription_error" {
             if let Some(c) = self.channels.get_mut(name) {
                 c.state = SubscriptionState::Failed;
@@ -287,24 +290,32 @@ impl Client {
         _now: f64,
         out: &mut Vec<Action>,
     ) {
-        let Some(channel) = self.channels.get_mut(name) else {
+        let Some(encryption) = self
+            .channels
+            .get_mut(name)
+            .and_then(Channel::encryption_mut)
+        else {
             return;
         };
-        let Some(key) = channel.key else {
+        let Some(key) = encryption.key else {
             // Events before the key arrives cannot be read: dropped, as in pusher-js.
             return;
         };
         match crypto::decrypt(&key, &data) {
             Ok(plain) => out.push(emit_message(Some(name), event, plain, user_id)),
-            Err(crypto::DecryptError::Failed) if !channel.reauthorized => {
+            Err(crypto::DecryptError::Failed) if !encryption.reauthorized => {
                 // The key may have rotated: ask for a fresh one once, then retry.
-                channel.reauthorized = true;
-                channel.undecrypted.push((event.to_string(), data));
+                encryption.reauthorized = true;
+                encryption.undecrypted.push((event.to_string(), data));
                 if let Some(socket_id) = self.socket_id.clone() {
                     self.next_request += 1;
                     let request = self.next_request;
-                    if let Some(channel) = self.channels.get_mut(name) {
-                        channel.reauth_request = Some(request);
+                    if let Some(encryption) = self
+                        .channels
+                        .get_mut(name)
+                        .and_then(Channel::encryption_mut)
+                    {
+                        encryption.reauth_request = Some(request);
                     }
                     out.push(Action::Authorize {
                         request,
@@ -340,19 +351,19 @@ impl Client {
             return;
         }
         channel.state = SubscriptionState::Subscribed;
-        let emitted = if channel.kind == ChannelKind::Presence {
+        let emitted = if let KindState::Presence(members) = &mut channel.kind_state {
             let presence = data.get("presence").cloned().unwrap_or(Value::Null);
             let hash = presence
                 .get("hash")
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default();
-            channel.members.members = hash.into_iter().collect();
-            channel.members.count = presence
+            members.members = hash.into_iter().collect();
+            members.count = presence
                 .get("count")
                 .and_then(Value::as_u64)
-                .unwrap_or(channel.members.members.len() as u64);
-            presence::members_json(&channel.members)
+                .unwrap_or(members.members.len() as u64);
+            presence::members_json(members)
         } else {
             data
         };
