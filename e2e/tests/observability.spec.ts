@@ -187,6 +187,26 @@ test.describe("what the backend sends", () => {
     await expect(page.getByRole("alert")).toContainText("psutil is not installed");
   });
 
+  test("a chosen summary window is read on its own; its failure is said in the card and passes", async ({ page }) => {
+    let failSummary = false;
+    await page.route("**/api/v1/observability/infrastructure/summary?*", (r) =>
+      failSummary
+        ? r.fulfill({ status: 503, contentType: "application/json", body: '{"detail":"Metrics store is warming up"}' })
+        : r.fallback(),
+    );
+    await openAsAdmin(page, "/observability?interval=1s");
+    const card = page.getByRole("article").filter({ has: page.getByRole("heading", { name: "Summary" }) });
+    await expect(card.locator("caption")).toContainText("over the last 5 min");
+    await card.getByLabel("Summary window").selectOption("15");
+    await expect(card.locator("caption")).toContainText("over the last 15 min");
+    failSummary = true;
+    await expect(card).toContainText("Summary unavailable: Metrics store is warming up");
+    failSummary = false;
+    await expect(card.locator("caption")).toContainText("over the last 15 min");
+    await card.getByLabel("Summary window").selectOption("5");
+    await expect(card.locator("caption")).toContainText("over the last 5 min");
+  });
+
   test("missing parts read as —, never a fake 0", async ({ page }) => {
     await page.route(`**${REPORT}`, (r) =>
       r.fulfill({ status: 200, contentType: "application/json", body: '{"status":"success","data":{"status":"success","system":{},"process":{},"metrics_summary":{},"health_score":50}}' }),

@@ -97,27 +97,35 @@ pub fn ObservabilityPage() -> impl IntoView {
     provide_context(feed);
     let source = RwSignal::new(Source::Infrastructure);
     let window = RwSignal::new(REPORT_SUMMARY_MINUTES);
-    let window_summary = RwSignal::new(None::<Result<Option<Summary>, ApiError>>);
+    // Each poll refreshes a chosen window's summary alongside the report.
+    let polls = RwSignal::new(0_u64);
+    let window_summary = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let minutes = window.get();
+            polls.track();
+            let api = api.clone();
+            async move {
+                // The report carries the default window's summary itself.
+                if minutes == REPORT_SUMMARY_MINUTES
+                    || source.get_untracked() != Source::Infrastructure
+                {
+                    return Ok(None);
+                }
+                fetch_summary(&api, minutes).await
+            }
+        }
+    });
 
     let fetch = {
         let api = api.clone();
         move || {
             let api = api.clone();
             async move {
-                let report = fetch_report(&api, source);
-                let minutes = window.get_untracked();
-                let (report, summary) = if minutes != REPORT_SUMMARY_MINUTES
-                    && source.get_untracked() == Source::Infrastructure
-                {
-                    let (r, s) = futures::join!(report, fetch_summary(&api, minutes));
-                    (r, Some(s))
-                } else {
-                    (report.await, None)
-                };
-                if let Some(summary) = summary {
-                    window_summary.set(Some(summary));
+                if window.get_untracked() != REPORT_SUMMARY_MINUTES {
+                    polls.update(|n| *n += 1);
                 }
-                match report {
+                match fetch_report(&api, source).await {
                     Ok(report) => {
                         feed.ingest(report);
                         true
@@ -164,11 +172,7 @@ pub fn ObservabilityPage() -> impl IntoView {
             },
         );
     };
-    let on_window = move |minutes: u32| {
-        window.set(minutes);
-        window_summary.set(None);
-        poll.refresh_now();
-    };
+    let on_window = move |minutes: u32| window.set(minutes);
 
     let freshness = Memo::new(move |_| feed.metrics.with(|m| m.freshness()));
     let updated = move || {

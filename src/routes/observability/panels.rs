@@ -347,21 +347,33 @@ pub(crate) fn PlatformCard() -> impl IntoView {
 #[component]
 pub(crate) fn SummaryCard(
     window: RwSignal<u32>,
-    window_summary: RwSignal<Option<Result<Option<Summary>, ApiError>>>,
+    window_summary: LocalResource<Result<Option<Summary>, ApiError>>,
     on_window: impl Fn(u32) + 'static,
 ) -> impl IntoView {
     let from_report = with_latest(|r| r.summary.clone());
-    let summary = move || -> Result<Option<Summary>, ApiError> {
-        if window.get() == super::REPORT_SUMMARY_MINUTES {
-            Ok(from_report.get().flatten())
-        } else {
-            window_summary.get().unwrap_or(Ok(None))
-        }
-    };
     let on_change = move |ev: leptos::ev::Event| {
         if let Ok(minutes) = event_target_value(&ev).parse::<u32>() {
             on_window(minutes);
         }
+    };
+    // The default window comes with every report; others are their own read,
+    // kept on screen while the next window loads.
+    let body = move || {
+        if window.get() == super::REPORT_SUMMARY_MINUTES {
+            return summary_body(from_report.get().flatten()).into_any();
+        }
+        view! {
+            <Transition fallback=|| view! { <p class="muted">"Loading the summary…"</p> }>
+                <ErrorBoundary fallback=|errors| view! {
+                    <p class="muted">
+                        {move || errors.with(|e| e.iter().next().map(|(_, e)| format!("Summary unavailable: {e}")))}
+                    </p>
+                }>
+                    {move || window_summary.get().map(|read| read.map(summary_body))}
+                </ErrorBoundary>
+            </Transition>
+        }
+        .into_any()
     };
     view! {
         <article class="card summary-card" aria-labelledby="summary-heading">
@@ -374,12 +386,15 @@ pub(crate) fn SummaryCard(
                     }).collect_view()}
                 </select>
             </div>
-            {move || match summary() {
-                Err(message) => view! { <p class="muted">{format!("Summary unavailable: {message}")}</p> }.into_any(),
-                Ok(None) => view! { <p class="muted">"No samples in this window yet."</p> }.into_any(),
-                Ok(Some(s)) => view! { <SummaryTable summary=s /> }.into_any(),
-            }}
+            {body}
         </article>
+    }
+}
+
+fn summary_body(summary: Option<Summary>) -> AnyView {
+    match summary {
+        None => view! { <p class="muted">"No samples in this window yet."</p> }.into_any(),
+        Some(s) => view! { <SummaryTable summary=s /> }.into_any(),
     }
 }
 
