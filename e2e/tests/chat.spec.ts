@@ -339,6 +339,30 @@ test("conversations: newest first, new chat, delete after confirmation", async (
   await expect(messages(page).getByRole("alert")).toContainText("This conversation doesn't exist any more");
 });
 
+test("a list that cannot be read, and a delete the server refuses, are said in words and recover", async ({ page, request, baseURL }) => {
+  let failList = true;
+  await page.route("**/api/*/conversations?*", (route) =>
+    failList ? route.fulfill({ status: 503, json: { detail: "Conversations are resting" } }) : route.fallback(),
+  );
+  await openChat(page, request, baseURL!);
+  const sidebar = page.getByRole("navigation", { name: "Conversations" });
+  await expect(sidebar.getByRole("alert")).toContainText("Conversations could not be loaded: Conversations are resting");
+  await say(page, "add a task to water the plants");
+  failList = false;
+  await sidebar.getByRole("button", { name: "Try again" }).click();
+  await expect(sidebar.getByRole("link")).toHaveText([/water the plants/i]);
+
+  await page.route("**/api/*/conversations/*", (route) =>
+    route.request().method() === "DELETE" ? route.fulfill({ status: 500, json: { detail: "Disk on fire" } }) : route.fallback(),
+  );
+  await sidebar.getByRole("button", { name: /Delete conversation “add a task to water the plants/ }).click();
+  await sidebar.getByRole("group", { name: /Confirm deleting/ }).getByRole("button", { name: "Delete" }).click();
+  await expect(sidebar.getByRole("alert")).toContainText("Could not delete the conversation: Disk on fire");
+  // The list stays as it was, and so does the open conversation.
+  await expect(sidebar.getByRole("link")).toHaveText([/water the plants/i]);
+  await expect(messages(page).locator(".msg-user")).toHaveText([/water the plants/]);
+});
+
 test("a conversation deleted elsewhere: the message moves to a new one", async ({ page, request, baseURL }) => {
   await openChat(page, request, baseURL!);
   await say(page, "add a task to clean the garage");

@@ -13,10 +13,11 @@ mod thread;
 
 use crate::hooks::use_safe_navigate;
 use crate::services::api::use_api;
+use crate::services::api::ApiError;
 use crate::services::session::{use_auth, AuthView};
 use api::ChatApi;
 use dashboard_core::auth::User;
-use dashboard_core::chat::{send_failure, Thread};
+use dashboard_core::chat::{send_failure, ConversationSummary, Thread};
 use dashboard_core::config::AppConfig;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,13 +35,16 @@ pub enum HistoryState {
     Failed(String),
 }
 
-/// The sidebar's list; `Unsupported` hides it (the backend has no such endpoint).
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListState {
-    Loading,
-    Ready(Vec<dashboard_core::chat::ConversationSummary>),
-    Unsupported,
-    Failed(String),
+/// The first page of the sidebar's list and whether older ones remain;
+/// `None` when the backend keeps no list (404/405: the sidebar is hidden).
+pub type FirstPage = Option<(Vec<ConversationSummary>, bool)>;
+
+/// Older conversations loaded with "Show older conversations", and whether
+/// still older ones remain; emptied when the first page is read again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OlderPages {
+    pub list: Vec<ConversationSummary>,
+    pub more: Option<bool>,
 }
 
 /// Replaces the current URL (the conversation id lives there).
@@ -51,9 +55,11 @@ type Navigate = std::rc::Rc<dyn Fn(&str)>;
 pub struct Chat {
     pub thread: RwSignal<Thread>,
     pub history: RwSignal<HistoryState>,
-    pub conversations: RwSignal<ListState>,
-    /// Older conversations remain on the server ("Show older conversations").
-    pub more_conversations: RwSignal<bool>,
+    /// The conversation list's first page, read again after every change.
+    pub conversations: LocalResource<Result<FirstPage, ApiError>>,
+    pub older_conversations: RwSignal<OlderPages>,
+    /// Deletes a conversation (its id); the answer names it and says if it failed.
+    pub delete: Action<String, (String, Result<(), ApiError>)>,
     /// A problem with a sidebar action (the list itself stays).
     pub list_notice: RwSignal<Option<String>>,
     pub draft: RwSignal<String>,
@@ -173,38 +179,38 @@ impl Chat {
     }
 
     pub fn refresh_conversations(&self) {
-        let chat = *self;
-        let api = self.api();
-        wasm_bindgen_futures::spawn_local(async move {
-            let next = match api.conversations(0).await {
-                Ok((list, more)) => {
-                    let _ = chat.more_conversations.try_set(more);
-                    ListState::Ready(list)
-                }
-                Err(e) if matches!(e.status(), Some(404 | 405)) => ListState::Unsupported,
-                Err(e) => ListState::Failed(e.user_message()),
-            };
-            let _ = chat.conversations.try_set(next);
-        });
+        self.conversations.refetch();
+    }
+
+    /// The backend keeps no conversation list (known once its answer came).
+    fn list_unsupported(&self) -> bool {
+        self.conversations
+            .try_read_untracked()
+            .is_some_and(|read| matches!(*read, Some(Ok(None))))
     }
 
     /// Appends the next page of older conversations to the list.
-    pub async fn load_older_conversations(self) -> Result<(), crate::services::api::ApiError> {
-        let offset = match self.conversations.get_untracked() {
-            ListState::Ready(list) => list.len(),
-            _ => return Ok(()),
+    pub async fn load_older_conversations(self) -> Result<(), ApiError> {
+        let Some(first) = self
+            .conversations
+            .try_read_untracked()
+            .and_then(|read| match &*read {
+                Some(Ok(Some((list, _)))) => Some(list.len()),
+                _ => None,
+            })
+        else {
+            return Ok(());
         };
-        let (older, more) = self.api().conversations(offset).await?;
-        let _ = self.conversations.try_update(|state| {
-            if let ListState::Ready(list) = state {
-                for c in older {
-                    if !list.iter().any(|known| known.id == c.id) {
-                        list.push(c);
-                    }
+        let offset = first + self.older_conversations.with_untracked(|o| o.list.len());
+        let (page, more) = self.api().conversations(offset).await?;
+        let _ = self.older_conversations.try_update(|older| {
+            for c in page {
+                if !older.list.iter().any(|known| known.id == c.id) {
+                    older.list.push(c);
                 }
             }
+            older.more = Some(more);
         });
-        let _ = self.more_conversations.try_set(more);
         Ok(())
     }
 
@@ -225,31 +231,13 @@ impl Chat {
         Ok(())
     }
 
-    pub fn delete_conversation(&self, id: String) {
-        let chat = *self;
-        let api = self.api();
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = api.delete_conversation(&id).await;
-            let Some(current) = chat
-                .thread
-                .try_with_untracked(|t| t.conversation_id.clone())
-            else {
-                return; // the page is gone
-            };
-            match result {
-                Ok(()) => {
-                    chat.store.with_value(|s| s.forget_conversation(&id));
-                    if current.as_deref() == Some(id.as_str()) {
-                        chat.start_new();
-                    }
-                    chat.refresh_conversations();
-                }
-                Err(e) => chat.list_notice.set(Some(format!(
-                    "Could not delete the conversation: {}",
-                    e.user_message()
-                ))),
-            }
-        });
+    /// After a delete: forget it locally, leave it if it was open, read the list again.
+    fn deleted(&self, id: &str) {
+        self.store.with_value(|s| s.forget_conversation(id));
+        if self.conversation_id().as_deref() == Some(id) {
+            self.start_new();
+        }
+        self.refresh_conversations();
     }
 
     /// "New chat": an empty thread, and `/chat` no longer reopens the last one.
@@ -316,7 +304,7 @@ impl Chat {
                 Err(e) if e.status() == Some(404) => {
                     chat.store.with_value(|s| s.set_last_conversation(None));
                     // Without a conversations endpoint this backend keeps no history to load.
-                    if chat.conversations.try_get_untracked() == Some(ListState::Unsupported) {
+                    if chat.list_unsupported() {
                         chat.thread
                             .set(Thread::load(Some(id.clone()), Vec::new(), &outbox));
                         HistoryState::Ready
@@ -368,17 +356,48 @@ pub fn ChatPage() -> impl IntoView {
     }
 
     let nav = navigate.clone();
+    let chat_api = ChatApi::new(api, &user.id);
+    let older_conversations = RwSignal::new(OlderPages::default());
+    let conversations = LocalResource::new({
+        let api = chat_api.clone();
+        move || {
+            let api = api.clone();
+            async move {
+                let first = match api.conversations(0).await {
+                    Ok(page) => Ok(Some(page)),
+                    Err(e) if matches!(e.status(), Some(404 | 405)) => Ok(None),
+                    Err(e) => Err(e),
+                };
+                // A fresh first page replaces whatever older pages were shown.
+                if first.is_ok() {
+                    older_conversations.try_set(OlderPages::default());
+                }
+                first
+            }
+        }
+    });
+    let delete = Action::new_local({
+        let api = chat_api.clone();
+        move |id: &String| {
+            let (api, id) = (api.clone(), id.clone());
+            async move {
+                let result = api.delete_conversation(&id).await;
+                (id, result)
+            }
+        }
+    });
     let chat = Chat {
         thread: RwSignal::new(Thread::new(None)),
         history: RwSignal::new(HistoryState::Loading),
-        conversations: RwSignal::new(ListState::Loading),
-        more_conversations: RwSignal::new(false),
+        conversations,
+        older_conversations,
+        delete,
         list_notice: RwSignal::new(None),
         draft: RwSignal::new(String::new()),
         tasks_changed: RwSignal::new(0),
         sent: RwSignal::new(0),
         user_id: StoredValue::new(user.id.clone()),
-        api: StoredValue::new_local(ChatApi::new(api, &user.id)),
+        api: StoredValue::new_local(chat_api),
         store: StoredValue::new_local(store),
         navigate: StoredValue::new_local(std::rc::Rc::new(move |path: &str| {
             nav(
@@ -392,13 +411,21 @@ pub fn ChatPage() -> impl IntoView {
         })),
     };
     provide_context(chat);
-    chat.refresh_conversations();
+    // A delete's answer: done, or said above the list (which stays).
+    Effect::new(move |_| match delete.value().get() {
+        Some((id, Ok(()))) => chat.deleted(&id),
+        Some((_, Err(e))) => chat.list_notice.set(Some(format!(
+            "Could not delete the conversation: {}",
+            e.user_message()
+        ))),
+        None => {}
+    });
     Effect::new(move |_| chat.open(route_conversation.get()));
 
     // The conversation's title as the sidebar knows it.
     let subtitle = move || match chat.thread.with(|t| t.conversation_id.clone()) {
-        Some(id) => chat.conversations.with(|list| match list {
-            ListState::Ready(list) => list.iter().find(|c| c.id == id).map(|c| c.title.clone()),
+        Some(id) => chat.conversations.with(|read| match read {
+            Some(Ok(Some((list, _)))) => list.iter().find(|c| c.id == id).map(|c| c.title.clone()),
             _ => None,
         }),
         None => Some("New conversation".to_string()),

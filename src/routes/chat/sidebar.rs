@@ -2,7 +2,7 @@
 //! (after an inline confirmation). Hidden when the backend keeps no list.
 
 use super::load_more::LoadMore;
-use super::{use_chat, ListState};
+use super::use_chat;
 use crate::browser::focus::focus_when_attached;
 use dashboard_core::chat::ConversationSummary;
 use dashboard_core::format;
@@ -17,46 +17,43 @@ pub(crate) fn ConversationList() -> impl IntoView {
     let current = Memo::new(move |_| chat.thread.with(|t| t.conversation_id.clone()));
     // The conversation waiting for a delete confirmation.
     let confirming = RwSignal::new(None::<String>);
+    // Hidden for good once the backend says it keeps no list.
+    let supported = Memo::new(move |_| !matches!(chat.conversations.get(), Some(Ok(None))));
 
-    move || {
-        let list = match chat.conversations.get() {
-            ListState::Unsupported => return ().into_any(),
-            ListState::Loading => view! {
-                <p class="muted" role="status">"Loading conversations…"</p>
-            }
-            .into_any(),
-            ListState::Failed(message) => view! {
-                <div class="alert alert-error" role="alert">
-                    <p>{format!("Conversations could not be loaded: {message}")}</p>
-                    <button type="button" class="button-small" on:click=move |_| chat.refresh_conversations()>
-                        "Try again"
-                    </button>
-                </div>
-            }
-            .into_any(),
-            ListState::Ready(list) if list.is_empty() => view! {
-                <p class="muted">"No conversations yet."</p>
-            }
-            .into_any(),
-            ListState::Ready(list) => view! {
-                <ul class="conversation-list">
-                    {list
-                        .into_iter()
-                        .map(|c| view! { <ConversationItem conversation=c current confirming /> })
-                        .collect_view()}
-                </ul>
-                <Show when=move || chat.more_conversations.get()>
-                    <LoadMore
-                        label="Show older conversations"
-                        busy_label="Loading older conversations…"
-                        what="Older conversations"
-                        load=move || chat.load_older_conversations()
-                    />
-                </Show>
-            }
-            .into_any(),
-        };
-        view! {
+    let list = move || {
+        chat.conversations.get().map(|read| {
+            read.map(|first| {
+                let Some((first, first_more)) = first else {
+                    return ().into_any();
+                };
+                let older = chat.older_conversations.get();
+                let more = older.more.unwrap_or(first_more);
+                if first.is_empty() {
+                    return view! { <p class="muted">"No conversations yet."</p> }.into_any();
+                }
+                view! {
+                    <ul class="conversation-list">
+                        {first
+                            .into_iter()
+                            .chain(older.list)
+                            .map(|c| view! { <ConversationItem conversation=c current confirming /> })
+                            .collect_view()}
+                    </ul>
+                    <Show when=move || more>
+                        <LoadMore
+                            label="Show older conversations"
+                            busy_label="Loading older conversations…"
+                            what="Older conversations"
+                            load=move || chat.load_older_conversations()
+                        />
+                    </Show>
+                }
+                .into_any()
+            })
+        })
+    };
+    view! {
+        <Show when=move || supported.get()>
             <nav class="chat-sidebar" aria-labelledby="conversations-heading">
                 <h2 id="conversations-heading">"Conversations"</h2>
                 {move || chat.list_notice.get().map(|notice| view! {
@@ -67,10 +64,23 @@ pub(crate) fn ConversationList() -> impl IntoView {
                         </button>
                     </div>
                 })}
-                {list}
+                // The list shown stays while it is read again (after a send or a delete).
+                <Transition fallback=|| view! { <p class="muted" role="status">"Loading conversations…"</p> }>
+                    <ErrorBoundary fallback=move |errors| view! {
+                        <div class="alert alert-error" role="alert">
+                            <p>
+                                {move || errors.with(|e| e.iter().next().map(|(_, e)| format!("Conversations could not be loaded: {e}")))}
+                            </p>
+                            <button type="button" class="button-small" on:click=move |_| chat.refresh_conversations()>
+                                "Try again"
+                            </button>
+                        </div>
+                    }>
+                        {list}
+                    </ErrorBoundary>
+                </Transition>
             </nav>
-        }
-        .into_any()
+        </Show>
     }
 }
 
@@ -131,7 +141,7 @@ fn ConversationItem(
                         class="button-small button-danger"
                         on:click=move |_| {
                             confirming.set(None);
-                            chat.delete_conversation(id.get_value());
+                            chat.delete.dispatch(id.get_value());
                         }
                     >
                         "Delete"
