@@ -2,7 +2,9 @@
 
 use crate::services::api::ApiError;
 use dashboard_core::config::AppConfig;
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCache;
 
 pub const CONFIG_PATH: &str = "/app-config.json";
@@ -14,16 +16,39 @@ pub struct BootError {
     pub detail: String,
 }
 
-pub async fn load_config() -> Result<AppConfig, BootError> {
-    let response = Request::get(CONFIG_PATH)
+/// Where the loader (`boot-*.js`) leaves the config request it started while
+/// the wasm was still downloading.
+const EARLY_REQUEST: &str = "__appConfigRequest";
+
+/// The request the loader started, taken once (a retry fetches anew).
+fn early_request() -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let value = js_sys::Reflect::get(&window, &EARLY_REQUEST.into()).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &EARLY_REQUEST.into());
+    value.dyn_into::<js_sys::Promise>().ok()
+}
+
+async fn fetch_config() -> Result<Response, gloo_net::Error> {
+    if let Some(request) = early_request() {
+        if let Ok(raw) = JsFuture::from(request).await {
+            if let Ok(raw) = raw.dyn_into::<web_sys::Response>() {
+                return Ok(Response::from(raw));
+            }
+        }
+        // The early request failed: one more try of our own says why.
+    }
+    Request::get(CONFIG_PATH)
         .cache(RequestCache::NoStore)
         .header("Accept", "application/json")
         .send()
         .await
-        .map_err(|_| BootError {
-            title: "The dashboard could not load its configuration".into(),
-            detail: format!("{} {CONFIG_PATH}", ApiError::Network.user_message()),
-        })?;
+}
+
+pub async fn load_config() -> Result<AppConfig, BootError> {
+    let response = fetch_config().await.map_err(|_| BootError {
+        title: "The dashboard could not load its configuration".into(),
+        detail: format!("{} {CONFIG_PATH}", ApiError::Network.user_message()),
+    })?;
     if response.status() != 200 {
         return Err(BootError {
             title: "The dashboard configuration is missing".into(),

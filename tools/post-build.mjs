@@ -2,7 +2,8 @@
 // and both steps edit index.html).
 //
 // 1. trunk inlines its wasm loader as <script type="module">; our CSP forbids
-//    inline scripts, so it moves to a hashed boot-<hash>.js with SRI.
+//    inline scripts, so it moves to a hashed boot-<hash>.js with SRI. It starts
+//    the runtime config request first, so that it runs while the wasm loads.
 // 2. The ECharts subset the dashboard uses is bundled from the npm package
 //    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
 //    observability page, which finds its URL in <meta name="echarts-bundle">.
@@ -36,7 +37,10 @@ if (!match) {
   console.error("post-build: no inline module script found in index.html");
   process.exit(1);
 }
-const boot = match[1].trim() + "\n";
+// The runtime config is asked for while the wasm downloads and compiles;
+// src/boot.rs takes this request instead of starting its own.
+const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
+const boot = earlyConfig + match[1].trim() + "\n";
 const bootName = `boot-${hash(boot)}.js`;
 writeFileSync(join(dir, bootName), boot);
 html = html.replace(inline, `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`);

@@ -198,6 +198,9 @@ test("start-up phases of a signed-in /observability, median of 5, with and witho
     ["wasm compiled, instantiated, running (`app:wasm-started`)", "app:wasm-started"],
     ["`/app-config.json` loaded (`app:config-loaded`)", "app:config-loaded"],
     ["shell mounted (`app:shell-mounted`)", "app:shell-mounted"],
+    ["profile check sent", "profile-sent"],
+    ["first report sent", "report-sent"],
+    ["first report answered", "report-answered"],
     ["session known (`app:session-known`)", "app:session-known"],
     ["first data (`app:first-data`)", "app:first-data"],
     ["charts drawn (`app:charts-drawn`)", "app:charts-drawn"],
@@ -218,6 +221,11 @@ test("start-up phases of a signed-in /observability, median of 5, with and witho
         for (const r of performance.getEntriesByType("resource") as PerformanceResourceTiming[]) {
           if (/dashboard-[0-9a-f]+\.js$/.test(r.name)) at.glue = r.responseEnd;
           if (/_bg\.wasm$/.test(r.name)) at.wasm = r.responseEnd;
+          if (r.name.endsWith("/users/me/profile")) at["profile-sent"] ??= r.startTime;
+          if (r.name.endsWith("/infrastructure/report") && at["report-sent"] === undefined) {
+            at["report-sent"] = r.startTime;
+            at["report-answered"] = r.responseEnd;
+          }
         }
         for (const m of performance.getEntriesByType("mark")) at[m.name] = m.startTime;
         return at;

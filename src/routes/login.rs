@@ -46,7 +46,7 @@ pub(crate) fn LoginPage() -> impl IntoView {
             </Show>
             {move || match auth.get() {
                 AuthView::SignedOut { .. } => view! { <LoginForm /> }.into_any(),
-                AuthView::Restoring => view! {
+                AuthView::Restoring { .. } => view! {
                     <p class="page-state" role="status">
                         <span class="spinner" aria-hidden="true"></span>
                         "Checking your session…"

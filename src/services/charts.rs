@@ -47,6 +47,11 @@ pub enum ChartsState {
 type SharedLoad = Shared<LocalBoxFuture<'static, Result<(), String>>>;
 /// A size observer and the callback it calls (kept alive together).
 type SizeWatch = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
+/// A viewport observer and the callback it calls (kept alive together).
+type ViewWatch = (
+    web_sys::IntersectionObserver,
+    Closure<dyn FnMut(js_sys::Array)>,
+);
 
 thread_local! {
     static LOAD: RefCell<Option<SharedLoad>> = const { RefCell::new(None) };
@@ -111,14 +116,28 @@ async fn inject_script() -> Result<(), String> {
     }
 }
 
-/// Whether the chart library is ready, loading it on first use.
-pub fn use_charts() -> ReadSignal<ChartsState> {
+/// Whether the chart library is ready, loading it once `start` turns true.
+///
+/// A page passes "my first data is on screen": the library's half a megabyte of
+/// script is then parsed after the figures are shown, not in their way.
+///
+/// ```ignore
+/// let charts = use_charts(Signal::derive(move || has_data.get()));
+/// view! { <EChart label="CPU" option charts /> }
+/// ```
+pub fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
     let (state, set_state) = signal(if echarts_present() {
         ChartsState::Ready
     } else {
         ChartsState::Loading
     });
-    if state.get_untracked() != ChartsState::Ready {
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) || state.get_untracked() == ChartsState::Ready {
+            return true;
+        }
+        if !start.get() {
+            return false;
+        }
         let load = load_echarts();
         wasm_bindgen_futures::spawn_local(async move {
             let next = match load.await {
@@ -127,7 +146,8 @@ pub fn use_charts() -> ReadSignal<ChartsState> {
             };
             let _ = set_state.try_set(next);
         });
-    }
+        true
+    });
     state
 }
 
@@ -143,16 +163,26 @@ pub fn EChart(
     let node = NodeRef::<html::Div>::new();
     let instance: StoredValue<Option<EchartsInstance>, LocalStorage> = StoredValue::new_local(None);
     let observer: StoredValue<Option<SizeWatch>, LocalStorage> = StoredValue::new_local(None);
+    // A chart scrolled out of view is not redrawn for each new point; it catches
+    // up with the latest data when it comes back into view.
+    let in_view = RwSignal::new(true);
+    let view_watch: StoredValue<Option<ViewWatch>, LocalStorage> = StoredValue::new_local(None);
 
     Effect::new(move |_| {
         let Some(element) = node.get() else { return };
         if charts.get() != ChartsState::Ready {
             return;
         }
+        let visible = in_view.get();
         let Some(chart) = option.get() else { return };
         let element: web_sys::HtmlElement = element.unchecked_into();
         instance.update_value(|slot| {
-            if slot.is_none() {
+            let first = slot.is_none();
+            if !first && !visible {
+                return;
+            }
+            if first {
+                view_watch.set_value(observe_view(&element, in_view));
                 let opts = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"canvas".into());
                 *slot = echarts_init(&element, &JsValue::NULL, &opts).ok();
@@ -161,7 +191,7 @@ pub fn EChart(
                 }
             }
             if let Some(inst) = slot.as_ref() {
-                if let Ok(option) = js_sys::JSON::parse(&option_json(&chart)) {
+                if let Ok(option) = js_sys::JSON::parse(&option_json(&chart, first)) {
                     if inst.set_option(&option, &JsValue::UNDEFINED).is_ok() {
                         crate::browser::perf::mark_once(crate::browser::perf::CHARTS_DRAWN);
                     }
@@ -171,6 +201,11 @@ pub fn EChart(
     });
 
     on_cleanup(move || {
+        view_watch.update_value(|w| {
+            if let Some((observer, _closure)) = w.take() {
+                observer.disconnect();
+            }
+        });
         observer.update_value(|o| {
             if let Some((observer, _closure)) = o.take() {
                 observer.disconnect();
@@ -203,8 +238,22 @@ pub fn EChart(
 /// The option as JSON, with two settings charming has no field for: tooltips
 /// drawn on the canvas (ECharts' HTML tooltips carry inline `style` attributes,
 /// which the CSP `style-src 'self'` refuses) and x-axis labels that never overlap.
-fn option_json(chart: &Chart) -> String {
+///
+/// After the first, only what data changes (the series and the time axis's
+/// bounds) is sent: ECharts merges it into the option it holds instead of
+/// rebuilding the grid, axes and tooltip on every new point.
+fn option_json(chart: &Chart, first: bool) -> String {
     let mut value = serde_json::to_value(chart).unwrap_or_default();
+    if !first {
+        let x_bounds = value
+            .get("xAxis")
+            .map(|x| serde_json::json!({ "min": x.get("min"), "max": x.get("max") }));
+        let update = serde_json::json!({
+            "series": value.get("series"),
+            "xAxis": x_bounds,
+        });
+        return update.to_string();
+    }
     if let Some(tooltip) = value.get_mut("tooltip").and_then(|t| t.as_object_mut()) {
         tooltip.insert("renderMode".into(), "richText".into());
         tooltip.insert("confine".into(), true.into());
@@ -224,6 +273,20 @@ fn option_json(chart: &Chart) -> String {
 }
 
 /// Keeps the chart's size in step with its box (window resizes, layout changes).
+fn observe_view(element: &web_sys::HtmlElement, in_view: RwSignal<bool>) -> Option<ViewWatch> {
+    let closure = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        let last = entries.iter().last();
+        if let Some(entry) =
+            last.and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+        {
+            let _ = in_view.try_set(entry.is_intersecting());
+        }
+    });
+    let observer = web_sys::IntersectionObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+    observer.observe(element);
+    Some((observer, closure))
+}
+
 fn observe_size(element: &web_sys::HtmlElement, instance: &EchartsInstance) -> Option<SizeWatch> {
     let inst: JsValue = AsRef::<JsValue>::as_ref(instance).clone();
     let closure = Closure::<dyn FnMut()>::new(move || {

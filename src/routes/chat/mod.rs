@@ -14,7 +14,7 @@ mod thread;
 use crate::hooks::use_safe_navigate;
 use crate::services::api::use_api;
 use crate::services::api::ApiError;
-use crate::services::session::{use_auth, AuthView};
+use crate::services::session::use_auth;
 use api::ChatApi;
 use dashboard_core::auth::User;
 use dashboard_core::chat::{send_failure, ConversationSummary, Thread};
@@ -326,11 +326,8 @@ pub fn use_chat() -> Chat {
 #[component]
 pub fn ChatPage() -> impl IntoView {
     let auth = use_auth();
-    // The route guard only renders this page for a signed-in user.
-    let user: Option<User> = match auth.get_untracked() {
-        AuthView::SignedIn(user) => Some(user),
-        _ => None,
-    };
+    // The route guard renders this page only for a (signed-in or provisional) user.
+    let user: Option<User> = auth.get_untracked().page_user().cloned();
     let Some(user) = user else {
         return ().into_any();
     };

@@ -154,7 +154,10 @@ pub fn ObservabilityPage() -> impl IntoView {
     // One clock for every "… ago" and countdown on the page.
     let now = crate::hooks::use_clock();
 
-    let charts = use_charts();
+    // The figures first: the chart library loads once the first answer is in.
+    let charts = use_charts(Signal::derive(move || {
+        feed.metrics.with(|m| m.freshness() != Freshness::Loading)
+    }));
 
     let on_interval = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
@@ -193,8 +196,10 @@ pub fn ObservabilityPage() -> impl IntoView {
                     <button
                         type="button"
                         class="button button-secondary"
+                        // Never disabled: a click while a report is on its way is
+                        // simply absorbed by it (the poller never runs two), and the
+                        // button does not flicker with every refresh.
                         on:click=move |_| poll.refresh_now()
-                        disabled=move || poll.in_flight.get()
                     >
                         "Refresh now"
                     </button>

@@ -12,10 +12,11 @@ use leptos::prelude::*;
 
 fn with_latest<T>(f: impl Fn(&InfraReport) -> T + Send + Sync + 'static) -> Signal<Option<T>>
 where
-    T: Send + Sync + 'static,
+    T: PartialEq + Send + Sync + 'static,
 {
     let feed = use_feed();
-    Signal::derive(move || feed.metrics.with(|m| m.latest().map(&f)))
+    // A memo: a report that leaves this part unchanged wakes none of its readers.
+    Memo::new(move |_| feed.metrics.with(|m| m.latest().map(&f))).into()
 }
 
 fn thresholds() -> Signal<Option<Thresholds>> {
@@ -266,16 +267,18 @@ pub(crate) fn DiskCard() -> impl IntoView {
 pub(crate) fn NetworkCard() -> impl IntoView {
     let feed = use_feed();
     let net = with_latest(|r| r.network.clone());
-    let rates = Signal::derive(move || {
+    let rates = Memo::new(move |_| {
         feed.metrics
             .with(|m| m.history().last().map(|p| (p.rx_bps, p.tx_bps)))
     });
+    // Only the texts change with each report, not the nodes around them.
+    let has_net = Memo::new(move |_| net.with(Option::is_some));
     view! {
         <article id="network" class="card metric-card level-unknown" aria-labelledby="network-heading">
             <h2 id="network-heading">"Network"</h2>
-            {move || match net.get() {
-                None => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
-                Some(_) => view! {
+            {move || match has_net.get() {
+                false => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
+                true => view! {
                     <p class="metric-value metric-value-small">
                         <span title="Received">"↓ " {move || format::rate(rates.get().and_then(|r| r.0))}</span>
                         <span class="visually-hidden">" received, "</span>

@@ -1,6 +1,8 @@
 //! Protected routes: signed-out users go to sign-in (and come back), users
-//! whose role may not open the page get a 403 page, and while a stored session
-//! is checked a neutral loading state shows (no flash of either).
+//! whose role may not open the page get a 403 page. While a stored session is
+//! checked, the page renders at once for the stored user if their role may open
+//! it and their token has not expired (every request still carries that token);
+//! otherwise a neutral loading state shows (no flash of either).
 
 use super::{current_target, use_auth, AuthView};
 use crate::hooks::use_safe_navigate;
@@ -31,13 +33,29 @@ pub(crate) fn RequireAuth(area: Area, children: ChildrenFn) -> impl IntoView {
         }
     });
     let children = StoredValue::new(children);
-    move || match auth.get() {
-        AuthView::SignedIn(user) if area.allows(&user.role) => children.read_value()().into_any(),
-        AuthView::SignedIn(user) => view! { <Forbidden area user /> }.into_any(),
-        AuthView::Restoring | AuthView::SignedOut { .. } => {
-            view! { <CheckingSession /> }.into_any()
-        }
+    // A memo, so that the page rendered for the stored user is not rendered
+    // again when the server confirms the session.
+    let access = Memo::new(move |_| match auth.get() {
+        AuthView::SignedIn(user) if area.allows(&user.role) => Access::Allowed,
+        AuthView::Restoring {
+            provisional: Some(user),
+        } if area.allows(&user.role) => Access::Allowed,
+        AuthView::SignedIn(user) => Access::Forbidden(user),
+        AuthView::Restoring { .. } | AuthView::SignedOut { .. } => Access::Waiting,
+    });
+    move || match access.get() {
+        Access::Allowed => children.read_value()().into_any(),
+        Access::Forbidden(user) => view! { <Forbidden area user /> }.into_any(),
+        Access::Waiting => view! { <CheckingSession /> }.into_any(),
     }
+}
+
+/// What a protected route shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Access {
+    Allowed,
+    Forbidden(User),
+    Waiting,
 }
 
 #[component]

@@ -26,12 +26,28 @@ pub(crate) const PROFILE_PATH: &str = "/api/v1/users/me/profile";
 /// What the UI needs to know about the session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthView {
-    /// A stored session is being checked: show neither sign-in nor protected content.
-    Restoring,
+    /// A stored session is being checked. `provisional`: its user, while the
+    /// token being checked has not expired; pages they may open render at once
+    /// (the server still checks every request), everything else waits.
+    Restoring {
+        provisional: Option<User>,
+    },
     SignedIn(User),
     SignedOut {
         expired: bool,
     },
+}
+
+impl AuthView {
+    /// The user a protected page acts for: the signed-in one, or the stored
+    /// one a page renders for while their session is checked.
+    pub fn page_user(&self) -> Option<&User> {
+        match self {
+            AuthView::SignedIn(user) => Some(user),
+            AuthView::Restoring { provisional } => provisional.as_ref(),
+            AuthView::SignedOut { .. } => None,
+        }
+    }
 }
 
 type SharedRefresh = Shared<LocalBoxFuture<'static, bool>>;
@@ -206,7 +222,7 @@ impl Session {
             self.inner.spent_token_lock.borrow_mut().take();
         }
         let view = view_of(&self.inner.core.borrow());
-        if view != AuthView::Restoring {
+        if !matches!(view, AuthView::Restoring { .. }) {
             crate::browser::perf::mark_once(crate::browser::perf::SESSION_KNOWN);
         }
         if self.inner.view.get_untracked() != view {
@@ -354,7 +370,9 @@ async fn refresh_under_lock(weak: Weak<Inner>, held: Option<lock::HeldLock>) -> 
 
 fn view_of(core: &SessionCore) -> AuthView {
     match core.phase() {
-        Phase::Restoring => AuthView::Restoring,
+        Phase::Restoring => AuthView::Restoring {
+            provisional: core.provisional_user().cloned(),
+        },
         Phase::SignedIn => match core.user() {
             Some(user) => AuthView::SignedIn(user.clone()),
             None => AuthView::SignedOut { expired: false },

@@ -34,7 +34,7 @@ pub(crate) fn UserMenu() -> impl IntoView {
             </div>
         }
         .into_any(),
-        AuthView::Restoring => view! { <span class="user-menu muted">"…"</span> }.into_any(),
+        AuthView::Restoring { .. } => view! { <span class="user-menu muted">"…"</span> }.into_any(),
         AuthView::SignedOut { .. } => view! {
             <Show when=move || !on_login_page()>
                 <A href="/login" attr:class="button button-small">"Sign in"</A>

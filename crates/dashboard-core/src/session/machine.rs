@@ -75,6 +75,18 @@ impl SessionCore {
         self.session.as_ref()
     }
 
+    /// The stored user while their session is checked with a token that has
+    /// not expired: protected pages may render for them at once, since every
+    /// request still carries the token the server checks (and an answer of
+    /// "not accepted" ends the session as usual). `None` in every other phase,
+    /// and once the restore had to fall back to the refresh token.
+    pub fn provisional_user(&self) -> Option<&User> {
+        match self.phase {
+            Phase::Restoring if !self.restore_refreshed => self.user(),
+            _ => None,
+        }
+    }
+
     /// The token to send, while signed in or restoring.
     pub fn access_token(&self) -> Option<&str> {
         match self.phase {

@@ -444,3 +444,29 @@ fn profile_answers_outside_a_restore_are_ignored() {
         .is_empty());
     assert_eq!(core.phase(), &Phase::SignedIn);
 }
+
+#[test]
+fn pages_may_render_for_the_stored_user_only_while_an_unexpired_token_is_checked() {
+    let text = stored("a1", Some("r1"), 0.0, 30.0 * MIN);
+    // Unexpired token: the profile is being checked, the stored user is provisional.
+    let (mut core, _) = SessionCore::start(Some(&text), MIN);
+    assert_eq!(core.provisional_user().map(|u| u.id.as_str()), Some("1"));
+    // Rejected: the restore falls back to the refresh token, no longer provisional.
+    core.profile_loaded(ProfileOutcome::Rejected, MIN);
+    assert_eq!(core.phase(), &Phase::Restoring);
+    assert_eq!(core.provisional_user(), None);
+
+    // Expired token: the restore starts with a refresh, nothing is provisional.
+    let (core, _) = SessionCore::start(Some(&text), 31.0 * MIN);
+    assert_eq!(core.provisional_user(), None);
+
+    // Confirmed: signed in, and provisional no more.
+    let (mut core, _) = SessionCore::start(Some(&text), MIN);
+    core.profile_loaded(ProfileOutcome::Loaded(user("1")), MIN);
+    assert_eq!(core.phase(), &Phase::SignedIn);
+    assert_eq!(core.provisional_user(), None);
+
+    // Nothing stored: nobody.
+    let (core, _) = SessionCore::start(None, 0.0);
+    assert_eq!(core.provisional_user(), None);
+}
