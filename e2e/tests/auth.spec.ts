@@ -216,6 +216,26 @@ test.describe("roles", () => {
     await expect(page).toHaveURL(/\/chat$/);
   });
 
+  test("a role forged in storage opens nothing: the server's answer decides", async ({ page }) => {
+    await signIn(page, credentials.teacher);
+    await expect(page).toHaveURL(/\/chat$/);
+    // The page renders at once for the stored user while the token is checked;
+    // promote that stored user to admin by hand.
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem("toolboxai.session") ?? "{}");
+      session.user.role = "admin";
+      localStorage.setItem("toolboxai.session", JSON.stringify(session));
+    });
+    const reports: number[] = [];
+    page.on("response", (r) => r.url().includes("/infrastructure/report") && reports.push(r.status()));
+    await page.goto("/observability");
+    await expect(page.getByRole("heading", { level: 1, name: "You don't have access to this page" })).toBeVisible();
+    await expect(page.getByText(/signed in as .* \(Teacher\)/)).toBeVisible();
+    // Whatever was asked for on the forged role's behalf was refused, and no figure was shown.
+    expect(reports.every((status) => status === 403)).toBe(true);
+    await expect(page.locator("article#cpu")).toHaveCount(0);
+  });
+
   test("an admin's nav offers observability and chat", async ({ page }) => {
     await signIn(page, credentials.admin);
     const nav = page.getByRole("navigation", { name: "Main" });
