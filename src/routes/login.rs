@@ -1,9 +1,10 @@
 //! `/login` (alias `/sign-in`): sign in, then go back where the user came from.
 
+use crate::browser::time::now_ms;
 use crate::hooks::{return_target, use_safe_navigate};
-use crate::services::api::ApiError;
 use crate::services::session::{use_auth, use_session, AuthView};
 use dashboard_core::auth::{landing_path, User};
+use dashboard_core::signin::{Field, SignInForm, Submit};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -74,39 +75,31 @@ fn LoginForm() -> impl IntoView {
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let show_password = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let login_problem = RwSignal::new(None::<&'static str>);
-    let password_problem = RwSignal::new(None::<&'static str>);
-    let locked_until = RwSignal::new(None::<f64>);
-    let now = RwSignal::new(crate::browser::time::now_ms());
-    let seconds_left = Memo::new(move |_| {
-        let until = locked_until.get()?;
-        let left = ((until - now.get()) / 1000.0).ceil();
-        (left > 0.0).then_some(left as u64)
-    });
+    // The rules live in `dashboard_core::signin`; this is their glue.
+    let form = RwSignal::new(SignInForm::default());
+    let now = RwSignal::new(now_ms());
+    let seconds_left = Memo::new(move |_| form.with(|f| f.seconds_left(now.get())));
+    let pending = Memo::new(move |_| form.with(SignInForm::is_pending));
+    let login_problem = Memo::new(move |_| form.with(SignInForm::login_problem));
+    let password_problem = Memo::new(move |_| form.with(SignInForm::password_problem));
     let login_input = NodeRef::<html::Input>::new();
     let password_input = NodeRef::<html::Input>::new();
+    let focus_field = move |field: Field| match field {
+        Field::Login => focus(&login_input),
+        Field::Password => focus(&password_input),
+    };
 
-    let start_countdown = move |seconds: u64| {
-        locked_until.set(Some(
-            crate::browser::time::now_ms() + seconds as f64 * 1000.0,
-        ));
-        now.set(crate::browser::time::now_ms());
-        // Ticks until the lock passes; stops by itself if the form goes away.
+    // Ticks while the form is locked; stops by itself if the form goes away.
+    let count_down = move || {
+        now.set(now_ms());
         wasm_bindgen_futures::spawn_local(async move {
             loop {
                 gloo_timers::future::TimeoutFuture::new(250).await;
-                let Some(Some(until)) = locked_until.try_get_untracked() else {
-                    break;
-                };
-                let t = crate::browser::time::now_ms();
+                let t = now_ms();
                 if now.try_set(t).is_some() {
                     break;
                 }
-                if t >= until {
-                    let _ = locked_until.try_set(None);
-                    let _ = error.try_set(None);
+                if form.try_update(|f| f.tick(t)) != Some(true) {
                     break;
                 }
             }
@@ -115,51 +108,36 @@ fn LoginForm() -> impl IntoView {
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() || seconds_left.get_untracked().is_some() {
-            return;
-        }
-        let login_value = login.get_untracked().trim().to_string();
-        let password_value = password.get_untracked();
-        login_problem.set(
-            login_value
-                .is_empty()
-                .then_some("Enter your email or username."),
-        );
-        password_problem.set(password_value.is_empty().then_some("Enter your password."));
-        if login_value.is_empty() {
-            focus(&login_input);
-            return;
-        }
-        if password_value.is_empty() {
-            focus(&password_input);
-            return;
-        }
-        error.set(None);
-        pending.set(true);
-        let session = session.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = session.sign_in(&login_value, &password_value).await;
-            let _ = pending.try_set(false);
-            if let Err(err) = result {
-                if let ApiError::Http {
-                    status: 429,
-                    retry_after_secs: Some(s),
-                    ..
-                } = &err
-                {
-                    start_countdown(*s);
-                }
-                let _ = error.try_set(Some(sign_in_message(&err)));
-                focus(&password_input);
+        let decision = form
+            .try_update(|f| f.submit(&login.get_untracked(), &password.get_untracked(), now_ms()));
+        match decision {
+            Some(Submit::Send(body)) => {
+                let session = session.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match session.sign_in(body).await {
+                        Ok(_) => {
+                            let _ = form.try_update(SignInForm::succeeded);
+                        }
+                        Err(err) => {
+                            // The page may be gone by now: then nothing is left to update.
+                            let Some(field) = form.try_update(|f| f.failed(&err, now_ms())) else {
+                                return;
+                            };
+                            let _ = now.try_set(now_ms());
+                            if form.with_untracked(|f| f.seconds_left(now_ms()).is_some()) {
+                                count_down();
+                            }
+                            focus_field(field);
+                        }
+                    }
+                });
             }
-        });
+            Some(Submit::Fix(field)) => focus_field(field),
+            Some(Submit::Ignored) | None => {}
+        }
     };
 
-    let alert_text = move || match (seconds_left.get(), error.get()) {
-        (Some(s), _) => Some(format!("Too many sign-in attempts. Try again in {s} s.")),
-        (None, Some(message)) => Some(message),
-        (None, None) => None,
-    };
+    let alert_text = move || form.with(|f| f.alert(now.get()));
 
     view! {
         <form class="card auth-form" novalidate on:submit=submit>
@@ -215,23 +193,5 @@ fn LoginForm() -> impl IntoView {
 fn focus(input: &NodeRef<html::Input>) {
     if let Some(el) = input.try_get_untracked().flatten() {
         let _ = el.focus();
-    }
-}
-
-/// The sentence for a failed sign-in.
-fn sign_in_message(err: &ApiError) -> String {
-    match err {
-        ApiError::Http { status: 401, .. } => {
-            let text = err.user_message();
-            if text.trim().is_empty() {
-                "Incorrect username or password.".into()
-            } else {
-                text
-            }
-        }
-        ApiError::Http { status: 429, .. } => {
-            "Too many sign-in attempts. Wait a moment and try again.".into()
-        }
-        _ => err.user_message(),
     }
 }

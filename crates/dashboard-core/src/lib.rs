@@ -17,4 +17,5 @@ pub mod live;
 pub mod poller;
 pub mod redirect;
 pub mod session;
+pub mod signin;
 pub mod time;

@@ -106,13 +106,8 @@ impl Session {
         self.inner.view.read_only()
     }
 
-    /// Signs in with an email (contains `@`) or a username.
-    pub async fn sign_in(&self, login: &str, password: &str) -> Result<User, ApiError> {
-        let body = if login.contains('@') {
-            json!({ "email": login, "password": password })
-        } else {
-            json!({ "username": login, "password": password })
-        };
+    /// Signs in with `body` (`dashboard_core::signin::login_body`).
+    pub async fn sign_in(&self, body: Value) -> Result<User, ApiError> {
         let answer: Value = self
             .inner
             .api
