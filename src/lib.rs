@@ -15,6 +15,7 @@ pub mod layout;
 pub mod panic;
 pub mod routes;
 pub mod services;
+pub mod signin;
 
 /// Entry point called by `main` in the browser.
 pub fn start() {

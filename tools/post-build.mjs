@@ -7,7 +7,8 @@
 // 2. The ECharts subset the dashboard uses is bundled from the npm package
 //    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
 //    observability page, which finds its URL in <meta name="echarts-bundle">.
-// 3. Every asset is compressed once, here: <file>.br (brotli quality 11) and
+// 3. The standalone sign-in page, /login: tools/build-signin.mjs.
+// 4. Every asset is compressed once, here: <file>.br (brotli quality 11) and
 //    <file>.gz (gzip level 9) beside it, which the local server sends as they
 //    are, the way Vercel serves compressed static files from its cache. The
 //    Build Output leaves them out (Vercel compresses by itself).
@@ -17,6 +18,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildSignin } from "./build-signin.mjs";
 
 const toolsDir = dirname(fileURLToPath(import.meta.url));
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -64,7 +66,10 @@ html = html.replace("</head>", `  <meta name="echarts-bundle" content="/${echart
 
 writeFileSync(indexPath, html);
 
-// 3. Compressed once. app-config.json is per environment (the server may serve another).
+// 3. The standalone sign-in page and its small wasm (tools/build-signin.mjs).
+const signin = buildSignin({ dir, indexHtml: html, hash, sri, release: process.env.TRUNK_PROFILE === "release" });
+
+// 4. Compressed once. app-config.json is per environment (the server may serve another).
 const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json|txt|ico)$/;
 let compressed = 0;
 for (const name of readdirSync(dir)) {
@@ -75,4 +80,4 @@ for (const name of readdirSync(dir)) {
   writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
   compressed++;
 }
-console.log(`post-build: ${bootName}, ${echartsName} (${echarts.length} bytes); ${compressed} files precompressed (.br, .gz)`);
+console.log(`post-build: ${bootName}, ${echartsName} (${echarts.length} bytes), login.html with ${signin.wasmName} (${signin.wasmBytes} bytes); ${compressed} files precompressed (.br, .gz)`);

@@ -9,7 +9,7 @@
 // Without --app-config the runtime config is made from the environment:
 // APP_ENVIRONMENT (production), API_BASE_URL (""), CHAT_API_BASE_URL (""),
 // REFRESH_INTERVAL_SECS (5), PUSHER_KEY + PUSHER_CLUSTER (us2; no key = realtime off).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -78,5 +78,13 @@ mkdirSync(join(out, "static"), { recursive: true });
 // The .br/.gz beside each asset are for the local server; Vercel compresses by itself.
 cpSync(dist, join(out, "static"), { recursive: true, filter: (src) => !/\.(br|gz)$/.test(src) });
 writeFileSync(join(out, "static", "app-config.json"), JSON.stringify(appConfig, null, 2) + "\n");
-writeFileSync(join(out, "config.json"), JSON.stringify({ version: 3, routes }, null, 2) + "\n");
+// Clean URLs: Vercel's own build maps each page file to its path without
+// `.html` ("overrides"); a prebuilt output has to say so itself.
+const overrides = {};
+if (vercel.cleanUrls) {
+  for (const name of readdirSync(dist)) {
+    if (name.endsWith(".html") && name !== "index.html") overrides[name] = { path: name.slice(0, -".html".length) };
+  }
+}
+writeFileSync(join(out, "config.json"), JSON.stringify({ version: 3, routes, overrides }, null, 2) + "\n");
 console.log(`Build Output ready in ${out}: ${routes.length} routes, environment "${appConfig.environment}", realtime ${appConfig.pusher ? "on" : "off"}`);

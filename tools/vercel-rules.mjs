@@ -180,11 +180,16 @@ export function policyErrors(config, routes, { dist, appConfig } = {}) {
       expect(!cache.includes("immutable"), `/${file}: not hashed, so it must not be cached immutable`);
     }
   }
-  if (dist && existsSync(join(dist, "index.html"))) {
-    const html = readFileSync(join(dist, "index.html"), "utf8");
-    expect(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html), "dist/index.html has an inline script, which the CSP blocks");
-    expect(!/<style[\s>]|\sstyle="/i.test(html), "dist/index.html has inline styles, which the CSP blocks");
-    expect(!/https?:\/\/(?!www\.w3\.org)/i.test(html.replace(/<!--[\s\S]*?-->/g, "")), "dist/index.html loads something from another origin");
+  // Every page: the app's index.html and the standalone sign-in page.
+  for (const page of ["index.html", "login.html"]) {
+    if (!dist || !existsSync(join(dist, page))) continue;
+    const html = readFileSync(join(dist, page), "utf8");
+    expect(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html), `dist/${page} has an inline script, which the CSP blocks`);
+    expect(!/<style[\s>]|\sstyle="/i.test(html), `dist/${page} has inline styles, which the CSP blocks`);
+    expect(!/https?:\/\/(?!www\.w3\.org)/i.test(html.replace(/<!--[\s\S]*?-->/g, "")), `dist/${page} loads something from another origin`);
+    for (const tag of html.match(/<script[^>]*>/gi) ?? []) {
+      expect(/\bintegrity="sha384-/.test(tag), `dist/${page}: every script carries SRI (${tag})`);
+    }
   }
   return errors;
 }

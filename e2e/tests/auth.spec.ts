@@ -99,6 +99,50 @@ test.describe("signing in", () => {
   });
 });
 
+test.describe("the sign-in page at HTML speed", () => {
+  needsAccounts();
+
+  test("it needs none of the app's files until the user types, then fetches them ahead", async ({ page }) => {
+    const requested: string[] = [];
+    page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+    await page.goto("/login?redirect=%2Fchat");
+    await expect(page.getByLabel("Email or username")).toBeEditable();
+    await page.waitForLoadState("networkidle");
+    expect(requested.filter((p) => /^\/dashboard-[0-9a-f]+(_bg\.wasm|\.js)$/.test(p))).toEqual([]);
+    await page.getByLabel("Email or username").pressSequentially("t");
+    // Prefetched while the password is typed: the app is in the cache by the time it is needed.
+    await expect.poll(() => requested.filter((p) => /^\/dashboard-[0-9a-f]+_bg\.wasm$/.test(p)).length).toBe(1);
+  });
+
+  test("typing and a submit made before its wasm is ready are kept: one sign-in, no password in any URL", async ({ page }) => {
+    // Hold the sign-in page's wasm back until the form has been filled and submitted.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/signin-[0-9a-f]+_bg\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const logins: string[] = [];
+    const urls: string[] = [];
+    page.on("request", (r) => {
+      urls.push(r.url());
+      if (r.url().endsWith("/api/v1/auth/login")) logins.push(r.method());
+    });
+    page.on("framenavigated", (f) => f === page.mainFrame() && urls.push(f.url()));
+    await page.goto("/login?redirect=%2Fchat%3Fx%3D1%23top", { waitUntil: "domcontentloaded" });
+    await page.getByLabel("Email or username").fill(credentials.teacher.username);
+    await page.getByLabel("Password", { exact: true }).fill(credentials.teacher.password);
+    await page.getByLabel("Password", { exact: true }).press("Enter");
+    await expect(page.getByLabel("Password", { exact: true })).toHaveValue(credentials.teacher.password);
+    expect(logins).toEqual([]);
+    release();
+    await expect(page).toHaveURL(/\/chat\?x=1#top$/);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    expect(logins).toEqual(["POST"]);
+    expect(urls.filter((u) => u.includes(encodeURIComponent(credentials.teacher.password)) || u.includes(credentials.teacher.password))).toEqual([]);
+  });
+});
+
 test("repeated failures lock the form with a countdown", async ({ page }) => {
   localOnly();
   const victim = { username: `nobody-${Date.now()}`, password: "wrong-password" };

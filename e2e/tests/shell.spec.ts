@@ -25,7 +25,9 @@ for (const path of ["/", "/login", "/observability", "/chat", "/chat/some-conver
     const response = await request.get(path, { maxRedirects: 0 });
     expect(response.status()).toBe(200);
     expect(response.headers()["content-type"]).toContain("text/html");
-    expect(await response.text()).toContain("<title>ToolBoxAI Dashboard</title>");
+    // /login is the standalone sign-in page (a static form with its own small wasm).
+    const title = path === "/login" ? "Sign in · ToolBoxAI Dashboard" : "ToolBoxAI Dashboard";
+    expect(await response.text()).toContain(`<title>${title}</title>`);
     for (const { key, value } of globalHeaders) {
       const served = response.headers()[key.toLowerCase()];
       expect(key === "Content-Security-Policy" ? withoutLocalPusher(served) : served, key).toBe(value);
@@ -33,10 +35,18 @@ for (const path of ["/", "/login", "/observability", "/chat", "/chat/some-conver
   });
 }
 
+test("@smoke /sign-in is an alias of /login that keeps the return target", async ({ request }) => {
+  const response = await request.get("/sign-in?redirect=%2Fchat", { maxRedirects: 0 });
+  expect([307, 308]).toContain(response.status());
+  expect(response.headers()["location"]).toBe("/login?redirect=%2Fchat");
+});
+
 test("@smoke hashed assets are cached for a year and the runtime config is not", async ({ request }) => {
-  const html = await (await request.get("/")).text();
-  const assets = [...html.matchAll(/(?:href|src)="(\/[a-z0-9]+-[0-9a-f]{1,16}(?:_bg)?\.(?:js|wasm|css))"/g)].map((m) => m[1]);
-  expect(assets.length).toBeGreaterThanOrEqual(3);
+  const pages = [await (await request.get("/")).text(), await (await request.get("/login")).text()];
+  const assets = pages.flatMap((html) =>
+    [...html.matchAll(/(?:href|src)="(\/[a-z0-9]+-[0-9a-f]{1,16}(?:_bg)?\.(?:js|wasm|css))"/g)].map((m) => m[1]),
+  );
+  expect(assets.length).toBeGreaterThanOrEqual(7);
   for (const asset of assets) {
     const response = await request.get(asset);
     expect(response.status(), asset).toBe(200);

@@ -35,12 +35,13 @@ pub struct SignInForm {
     login_problem: Option<&'static str>,
     password_problem: Option<&'static str>,
     locked_until_ms: Option<f64>,
+    unavailable: bool,
 }
 
 impl SignInForm {
     /// The user submitted `login` and `password` at `now_ms`.
     pub fn submit(&mut self, login: &str, password: &str, now_ms: f64) -> Submit {
-        if self.pending || self.seconds_left(now_ms).is_some() {
+        if self.is_blocked(now_ms) {
             return Submit::Ignored;
         }
         let login = login.trim();
@@ -70,6 +71,13 @@ impl SignInForm {
         }
         self.error = Some(failure_message(error));
         Field::Password
+    }
+
+    /// Signing in cannot work here (the page has no usable configuration):
+    /// `message` says why, and the form stays off.
+    pub fn unavailable(&mut self, message: &str) {
+        self.unavailable = true;
+        self.error = Some(message.to_string());
     }
 
     /// The sign-in succeeded (the page is about to leave).
@@ -111,9 +119,9 @@ impl SignInForm {
         self.pending
     }
 
-    /// The submit button is off: pending or locked.
+    /// The submit button is off: pending, locked or unavailable.
     pub fn is_blocked(&self, now_ms: f64) -> bool {
-        self.pending || self.seconds_left(now_ms).is_some()
+        self.pending || self.unavailable || self.seconds_left(now_ms).is_some()
     }
 
     /// What is wrong with the login field, if anything.
@@ -250,6 +258,18 @@ mod tests {
             Some("Too many sign-in attempts. Wait a moment and try again.")
         );
         assert!(!form.is_blocked(0.0));
+    }
+
+    #[test]
+    fn an_unavailable_form_says_why_and_sends_nothing() {
+        let mut form = SignInForm::default();
+        form.unavailable("The dashboard configuration is missing.");
+        assert!(form.is_blocked(0.0));
+        assert_eq!(form.submit("ada", "pw", 0.0), Submit::Ignored);
+        assert_eq!(
+            form.alert(0.0).as_deref(),
+            Some("The dashboard configuration is missing.")
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Signing in and staying signed in: the session service, the route guard,
 //! and the header's user menu.
 
+mod grant;
 mod guard;
 mod service;
 mod user_menu;
 
+pub use grant::{fetch_user, request_grant};
 pub(crate) use guard::RequireAuth;
 pub use service::{AuthView, Session};
 pub(crate) use user_menu::UserMenu;

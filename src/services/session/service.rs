@@ -2,6 +2,7 @@
 //! profile and refresh requests, the refresh timer, logout) and follows other
 //! tabs. The decisions are all in `dashboard_core::session`.
 
+use super::grant::{fetch_user, request_grant};
 use crate::browser::locks as lock;
 use crate::browser::storage;
 use crate::services::api::{ApiClient, ApiError, Authenticator};
@@ -18,10 +19,8 @@ use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-pub(crate) const LOGIN_PATH: &str = "/api/v1/auth/login";
 pub(crate) const REFRESH_PATH: &str = "/api/v1/auth/refresh";
 pub(crate) const LOGOUT_PATH: &str = "/api/v1/auth/logout";
-pub(crate) const PROFILE_PATH: &str = "/api/v1/users/me/profile";
 
 /// What the UI needs to know about the session.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,19 +107,7 @@ impl Session {
 
     /// Signs in with `body` (`dashboard_core::signin::login_body`).
     pub async fn sign_in(&self, body: Value) -> Result<User, ApiError> {
-        let answer: Value = self
-            .inner
-            .api
-            .post(LOGIN_PATH)
-            .anonymous()
-            .json(&body)
-            .send()
-            .await?;
-        let grant = Grant::from_json(&answer, now())?;
-        let user = match grant.user.clone() {
-            Some(user) => user,
-            None => self.fetch_user(&grant.access_token).await?,
-        };
+        let (grant, user) = request_grant(&self.inner.api, &body).await?;
         let effects = self
             .inner
             .core
@@ -131,16 +118,7 @@ impl Session {
     }
 
     async fn fetch_user(&self, token: &str) -> Result<User, ApiError> {
-        let profile: Value = self
-            .inner
-            .api
-            .get(PROFILE_PATH)
-            .with_token(token)
-            .send()
-            .await?;
-        User::from_json(&profile, None).ok_or_else(|| ApiError::Decode {
-            detail: "the profile has no id".into(),
-        })
+        fetch_user(&self.inner.api, token).await
     }
 
     pub fn sign_out(&self) {
