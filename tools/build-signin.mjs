@@ -15,7 +15,9 @@ const root = dirname(toolsDir);
 export function buildSignin({ dir, indexHtml, hash, sri, release }) {
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   const profile = release ? ["--release"] : [];
-  run("cargo", ["build", "--target", "wasm32-unknown-unknown", "--bin", "signin", ...profile]);
+  // A 256 KB stack instead of Rust's default 1 MB: the glue's calls are shallow, and
+  // the stack is most of the page's wasm memory.
+  run("cargo", ["rustc", "--target", "wasm32-unknown-unknown", "--bin", "signin", ...profile, "--", "-C", "link-arg=-zstack-size=262144"]);
   const built = join(root, "target/wasm32-unknown-unknown", release ? "release" : "debug", "signin.wasm");
   const out = mkdtempSync(join(tmpdir(), "signin-"));
   try {
@@ -32,7 +34,12 @@ export function buildSignin({ dir, indexHtml, hash, sri, release }) {
     writeFileSync(join(dir, wasmName), wasm);
     writeFileSync(join(dir, glueName), glue);
 
-    const boot = `import init from "/${glueName}";\nawait init({ module_or_path: "/${wasmName}" });\n`;
+    // The same start event as trunk's loader, so that tools (the performance
+    // report's memory reading) find the wasm the same way on every page.
+    const boot =
+      `import init from "/${glueName}";\n` +
+      `const wasm = await init({ module_or_path: "/${wasmName}" });\n` +
+      `dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));\n`;
     const bootName = `signinboot-${hash(boot)}.js`;
     writeFileSync(join(dir, bootName), boot);
     const early = readFileSync(join(toolsDir, "signin/early.js"), "utf8");
@@ -47,7 +54,7 @@ export function buildSignin({ dir, indexHtml, hash, sri, release }) {
     if (!stylesheet || !appGlue || !appWasm) throw new Error("build-signin: index.html lacks the stylesheet or the app's assets");
     const html = readFileSync(join(toolsDir, "signin/login.html"), "utf8")
       .replace("<!--stylesheet-->", stylesheet)
-      .replace("<!--early-->", `<script src="/${earlyName}" integrity="${sri(early)}" crossorigin="anonymous"></script>`)
+      .replace("<!--early-->", `<script src="/${earlyName}" integrity="${sri(early)}" crossorigin="anonymous" defer></script>`)
       .replace("<!--app-assets-->", `<meta name="app-assets" content="${appGlue} ${appWasm}" />`)
       .replace(
         "<!--signin-->",

@@ -1,7 +1,7 @@
-// Loaded (blocking, a few hundred bytes) before the sign-in form exists, so that
-// a submit made before the sign-in wasm is ready never reaches the browser's
-// default action (which would put the password in the URL). The submit is
-// remembered; src/signin.rs carries it out once ready, then takes over.
+// A few hundred bytes, deferred (run as soon as the page is parsed, before the
+// wasm): a submit made before the sign-in wasm is ready never reaches the
+// browser's default action (a POST to /login that no server answers). The submit
+// is remembered; src/signin.rs carries it out once ready, then takes over.
 (function () {
   var early = { pending: false };
   function hold(event) {
