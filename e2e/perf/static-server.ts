@@ -1,5 +1,5 @@
 // One small static server for side-by-side measurements: it serves a build
-// directory with an SPA fallback to index.html and sends text assets brotli
+// directory with clean URLs and an SPA fallback to index.html and sends text assets brotli
 // (quality 11) compressed, compressing each file once and keeping the bytes,
 // the way a CDN serves a deployment. The React build and ours are served by it
 // with the same settings, so their load times compare the apps, not servers.
@@ -54,6 +54,8 @@ export async function serveStatic(root: string): Promise<StaticSite> {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const safe = normalize(path).replace(/^(\.\.[/\\])+/, "");
     let file = join(root, safe);
+    // Clean URLs, as Vercel's `cleanUrls`: /login finds login.html.
+    if (file.startsWith(root) && !isFile(file) && isFile(`${file}.html`)) file = `${file}.html`;
     if (!file.startsWith(root) || !isFile(file)) file = join(root, "index.html");
     const { body, br } = load(file);
     const hashed = /[-.][0-9a-f]{8,}[-._]/i.test(file) || /-[A-Za-z0-9_-]{8}\.(js|css)$/.test(file);
