@@ -50,7 +50,7 @@ record "deployment policy tests: ok"
 step "release build (trunk build --release)"
 trunk build --release
 cargo build -q -p reference-backend
-record "release build: ok ($(du -b dist/*_bg.wasm | cut -f1) bytes of wasm)"
+record "release build: ok (wasm bytes: app $(du -b dist/dashboard-*_bg.wasm | cut -f1), sign-in page $(du -b dist/signin-*_bg.wasm | cut -f1))"
 
 step "vercel.json: Vercel's routing-utils (schemas, routes) and the deployment policy"
 node tools/check-vercel-json.mjs
