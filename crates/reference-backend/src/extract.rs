@@ -1,6 +1,7 @@
 //! Request extractors whose rejections use the API's error shapes.
 
 use crate::error::{AppError, FieldError};
+use crate::state::AppState;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -88,22 +89,62 @@ fn form_rejection(rejection: FormRejection) -> AppError {
     }])
 }
 
-/// The client's address: the TCP peer. Unknown (`::`) when the router is
-/// called in-process without one (tests that do not set it).
+/// The client's address: the TCP peer, or, behind `TRUSTED_PROXY_HOPS` proxies,
+/// the address they forwarded ([`client_address`]). Unknown (`::`) when the
+/// router is called in-process without a peer (tests that do not set it).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |c| c.0.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all(FORWARDED_FOR)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Ok(ClientIp(client_address(
+            peer,
+            &forwarded,
+            state.settings.trusted_proxy_hops,
+        )))
     }
+}
+
+const FORWARDED_FOR: &str = "x-forwarded-for";
+
+/// Who sent the request, behind `hops` trusted proxies: the chain is every
+/// `X-Forwarded-For` entry (in header order) followed by the TCP peer, and each
+/// trusted proxy appended the address it saw, so the client is `hops` places
+/// left of the peer. A chain too short for that (the request came around the
+/// proxies) or with an entry that is not an address gives the peer itself: an
+/// unreadable claim is never believed.
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], hops: u8) -> IpAddr {
+    if hops == 0 {
+        return peer;
+    }
+    let mut chain: Vec<IpAddr> = Vec::new();
+    for entry in forwarded_for.iter().flat_map(|v| v.split(',')) {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) => chain.push(ip),
+            Err(_) => return peer,
+        }
+    }
+    chain.push(peer);
+    chain
+        .len()
+        .checked_sub(1 + usize::from(hops))
+        .and_then(|i| chain.get(i).copied())
+        .unwrap_or(peer)
 }
 
 fn too_large() -> AppError {
@@ -111,4 +152,57 @@ fn too_large() -> AppError {
         "The request body is larger than {} KB",
         crate::MAX_REQUEST_BODY_BYTES / 1024
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says() {
+        assert_eq!(
+            client_address(ip("10.0.0.1"), &["203.0.113.9"], 0),
+            ip("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn behind_one_proxy_the_client_is_the_address_it_appended() {
+        let proxy = ip("10.0.0.1");
+        assert_eq!(
+            client_address(proxy, &["203.0.113.9"], 1),
+            ip("203.0.113.9")
+        );
+        // A client's own forged entries come before the proxy's and are ignored.
+        assert_eq!(
+            client_address(proxy, &["198.51.100.1, 203.0.113.9"], 1),
+            ip("203.0.113.9")
+        );
+        // Several headers are one list, in order; IPv6 too.
+        assert_eq!(
+            client_address(proxy, &["198.51.100.1", "2001:db8::7"], 1),
+            ip("2001:db8::7")
+        );
+    }
+
+    #[test]
+    fn behind_two_proxies_the_client_is_two_places_left_of_the_peer() {
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["1.2.3.4, 203.0.113.9, 10.0.0.1"], 2),
+            ip("203.0.113.9")
+        );
+    }
+
+    #[test]
+    fn a_short_or_unreadable_chain_is_not_believed() {
+        let peer = ip("192.0.2.50");
+        assert_eq!(client_address(peer, &[], 1), peer);
+        assert_eq!(client_address(peer, &["203.0.113.9"], 2), peer);
+        assert_eq!(client_address(peer, &["203.0.113.9, unknown"], 1), peer);
+        assert_eq!(client_address(peer, &["203.0.113.9:443"], 1), peer);
+    }
 }

@@ -73,6 +73,14 @@ pub struct Settings {
     #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: u32,
 
+    /// Proxies in front of this server that each append the address they saw to
+    /// `X-Forwarded-For` (a load balancer, Vercel's rewrite of `/api`). 0: the TCP
+    /// peer is the client. N: the client is the address N places left of the peer
+    /// in that chain. Set it only when the server cannot be reached around them:
+    /// a client that reaches it directly can write the header itself.
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: u8,
+
     /// How long the first lock lasts; each further one doubles, up to an hour.
     #[arg(long, env = "LOGIN_LOCKOUT_SECS", default_value_t = 60)]
     pub login_lockout_secs: u64,

@@ -164,6 +164,48 @@ async fn the_lockout_holds_for_every_alias_but_not_for_other_clients() {
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_told_apart_by_the_address_it_forwards() {
+    let b = Backend::start_with(|s| s.trusted_proxy_hops = 1).await;
+    let proxy = [10, 0, 0, 1];
+    let login = "/api/v1/auth/login";
+    let guess = json!({"username": "teacher", "password": "guess-1234"});
+    for _ in 0..5 {
+        // The attacker forges an entry; the proxy appends the address it saw.
+        b.post_via(
+            proxy,
+            Some("198.51.100.20, 203.0.113.7"),
+            login,
+            guess.clone(),
+        )
+        .await;
+    }
+    let locked = b
+        .post_via(
+            proxy,
+            Some("203.0.113.7"),
+            login,
+            json!({"username": TEACHER.0, "password": TEACHER.1}),
+        )
+        .await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.text
+    );
+    // The owner, whose address the attacker wrote in the header, is another client.
+    let owner = b
+        .post_via(
+            proxy,
+            Some("198.51.100.20"),
+            login,
+            json!({"username": TEACHER.0, "password": TEACHER.1}),
+        )
+        .await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.text);
+}
+
+#[tokio::test]
 async fn registration_is_limited_per_client() {
     let b = Backend::start_with(|s| s.registrations_per_hour = 2).await;
     let register = |n: u32| json!({"username": format!("newuser{n}"), "email": format!("new{n}@example.com"), "password": "a-long-password"});

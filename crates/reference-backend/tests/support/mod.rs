@@ -91,10 +91,23 @@ impl Backend {
 
     /// A JSON POST as the TCP peer `client` would send it.
     pub(crate) async fn post_from(&self, client: [u8; 4], uri: &str, body: Value) -> Reply {
-        let mut request = Request::post(uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .expect("request");
+        self.post_via(client, None, uri, body).await
+    }
+
+    /// A JSON POST from the TCP peer `peer` carrying `X-Forwarded-For: forwarded_for`.
+    pub(crate) async fn post_via(
+        &self,
+        peer: [u8; 4],
+        forwarded_for: Option<&str>,
+        uri: &str,
+        body: Value,
+    ) -> Reply {
+        let client = peer;
+        let mut request = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+        if let Some(chain) = forwarded_for {
+            request = request.header("x-forwarded-for", chain);
+        }
+        let mut request = request.body(Body::from(body.to_string())).expect("request");
         let peer = std::net::SocketAddr::from((client, 40_000));
         request
             .extensions_mut()
