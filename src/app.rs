@@ -19,10 +19,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use std::rc::Rc;
 
-pub const PRODUCT_NAME: &str = "ToolBoxAI";
+pub(crate) const PRODUCT_NAME: &str = "ToolBoxAI";
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn App() -> impl IntoView {
+pub(crate) fn App() -> impl IntoView {
     provide_meta_context();
     let config = LocalResource::new(load_config);
     view! {

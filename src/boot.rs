@@ -7,11 +7,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCache;
 
-pub const CONFIG_PATH: &str = "/app-config.json";
+pub(crate) const CONFIG_PATH: &str = "/app-config.json";
 
 /// Why the app cannot start; shown on the configuration error screen.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BootError {
+pub(crate) struct BootError {
     pub title: String,
     pub detail: String,
 }
@@ -44,7 +44,7 @@ async fn fetch_config() -> Result<Response, gloo_net::Error> {
         .await
 }
 
-pub async fn load_config() -> Result<AppConfig, BootError> {
+pub(crate) async fn load_config() -> Result<AppConfig, BootError> {
     let response = fetch_config().await.map_err(|_| BootError {
         title: "The dashboard could not load its configuration".into(),
         detail: format!("{} {CONFIG_PATH}", ApiError::Network.user_message()),

@@ -4,16 +4,16 @@
 
 use leptos::prelude::*;
 
-pub fn provide_local<T: Clone + 'static>(value: T) {
+pub(crate) fn provide_local<T: Clone + 'static>(value: T) {
     provide_context(StoredValue::new_local(value));
 }
 
 /// Panics only if a component is used outside the app shell: a programming
 /// error that the E2E suite catches at once, never a data-dependent failure.
-pub fn expect_local<T: Clone + 'static>() -> T {
+pub(crate) fn expect_local<T: Clone + 'static>() -> T {
     expect_context::<StoredValue<T, LocalStorage>>().get_value()
 }
 
-pub fn use_local<T: Clone + 'static>() -> Option<T> {
+pub(crate) fn use_local<T: Clone + 'static>() -> Option<T> {
     use_context::<StoredValue<T, LocalStorage>>().map(|v| v.get_value())
 }

@@ -9,8 +9,9 @@ use dashboard_core::config::AppConfig;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn Layout(children: Children) -> impl IntoView {
+pub(crate) fn Layout(children: Children) -> impl IntoView {
     let config = expect_context::<AppConfig>();
     let auth = use_auth();
     let environment = config.environment.clone();

@@ -6,14 +6,14 @@
 //! `hooks/` one `use_*` per file; `browser/` thin wrappers over web APIs. What
 //! decides lives in the `dashboard-core` and `pusher-core` crates.
 
-pub mod app;
-pub mod boot;
-pub mod browser;
-pub mod context;
-pub mod hooks;
-pub mod layout;
+mod app;
+mod boot;
+mod browser;
+mod context;
+mod hooks;
+mod layout;
 pub mod panic;
-pub mod routes;
+mod routes;
 pub mod services;
 pub mod signin;
 

@@ -7,7 +7,7 @@ use leptos::prelude::request_animation_frame;
 /// Frames to wait for the element to be attached before giving up.
 const MAX_FRAMES: u32 = 30;
 
-pub fn focus_when_attached(element: web_sys::HtmlElement) {
+pub(crate) fn focus_when_attached(element: web_sys::HtmlElement) {
     focus_within(element, MAX_FRAMES);
 }
 

@@ -6,19 +6,19 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 /// The phases, in the order a signed-in `/observability` load reaches them.
-pub const WASM_STARTED: &str = "app:wasm-started";
-pub const CONFIG_LOADED: &str = "app:config-loaded";
-pub const SHELL_MOUNTED: &str = "app:shell-mounted";
-pub const SESSION_KNOWN: &str = "app:session-known";
-pub const FIRST_DATA: &str = "app:first-data";
-pub const CHARTS_DRAWN: &str = "app:charts-drawn";
+pub(crate) const WASM_STARTED: &str = "app:wasm-started";
+pub(crate) const CONFIG_LOADED: &str = "app:config-loaded";
+pub(crate) const SHELL_MOUNTED: &str = "app:shell-mounted";
+pub(crate) const SESSION_KNOWN: &str = "app:session-known";
+pub(crate) const FIRST_DATA: &str = "app:first-data";
+pub(crate) const CHARTS_DRAWN: &str = "app:charts-drawn";
 
 thread_local! {
     static SEEN: RefCell<HashSet<&'static str>> = RefCell::new(HashSet::new());
 }
 
 /// Marks `phase` the first time it is reached; later calls do nothing.
-pub fn mark_once(phase: &'static str) {
+pub(crate) fn mark_once(phase: &'static str) {
     let first = SEEN.with_borrow_mut(|seen| seen.insert(phase));
     if first {
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {

@@ -8,11 +8,11 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-pub fn read(key: &str) -> Option<String> {
+pub(crate) fn read(key: &str) -> Option<String> {
     local_storage()?.get_item(key).ok()?
 }
 
-pub fn write(key: &str, value: &str) {
+pub(crate) fn write(key: &str, value: &str) {
     if let Some(storage) = local_storage() {
         if storage.set_item(key, value).is_err() {
             web_sys::console::warn_1(&format!("could not store {key}").into());
@@ -20,14 +20,14 @@ pub fn write(key: &str, value: &str) {
     }
 }
 
-pub fn remove(key: &str) {
+pub(crate) fn remove(key: &str) {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);
     }
 }
 
 /// Removes every key starting with `prefix`.
-pub fn remove_with_prefix(prefix: &str) {
+pub(crate) fn remove_with_prefix(prefix: &str) {
     let Some(storage) = local_storage() else {
         return;
     };
@@ -44,7 +44,7 @@ pub fn remove_with_prefix(prefix: &str) {
 /// Calls `on_change` with the new value whenever another tab changes `key`
 /// (`None` when it was removed or storage was cleared). Dropping the listener
 /// unregisters it.
-pub fn on_change(
+pub(crate) fn on_change(
     key: &'static str,
     on_change: impl Fn(Option<String>) + 'static,
 ) -> Option<EventListener> {

@@ -4,13 +4,13 @@
 use dashboard_core::redirect::Resolved;
 
 /// `new URL(target, location.origin)`, as the core's [`Resolved`].
-pub fn browser_resolve(target: &str) -> Option<Resolved> {
+pub(crate) fn browser_resolve(target: &str) -> Option<Resolved> {
     let origin = web_sys::window()?.location().origin().ok()?;
     resolve_against(&origin, target)
 }
 
 /// `new URL(target, origin)`; `None` when it does not parse.
-pub fn resolve_against(origin: &str, target: &str) -> Option<Resolved> {
+pub(crate) fn resolve_against(origin: &str, target: &str) -> Option<Resolved> {
     let url = web_sys::Url::new_with_base(target, origin).ok()?;
     Some(Resolved {
         same_origin: url.origin() == origin,

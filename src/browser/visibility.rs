@@ -4,7 +4,7 @@
 use gloo_events::EventListener;
 
 /// True unless the document is hidden (no document counts as visible).
-pub fn is_visible() -> bool {
+pub(crate) fn is_visible() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
         .is_none_or(|d| !d.hidden())
@@ -12,7 +12,9 @@ pub fn is_visible() -> bool {
 
 /// Calls `on_change(visible)` on every `visibilitychange` until the returned
 /// listener is dropped; `None` without a document.
-pub fn on_visibility_change(mut on_change: impl FnMut(bool) + 'static) -> Option<EventListener> {
+pub(crate) fn on_visibility_change(
+    mut on_change: impl FnMut(bool) + 'static,
+) -> Option<EventListener> {
     let document = web_sys::window()?.document()?;
     Some(EventListener::new(
         &document,

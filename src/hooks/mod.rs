@@ -7,8 +7,8 @@ mod use_poller;
 mod use_safe_navigate;
 mod use_subscription;
 
-pub use use_channel_event::use_channel_event;
-pub use use_clock::use_clock;
-pub use use_poller::{use_poller, PollControl};
-pub use use_safe_navigate::{return_target, use_safe_navigate};
-pub use use_subscription::use_subscription;
+pub(crate) use use_channel_event::use_channel_event;
+pub(crate) use use_clock::use_clock;
+pub(crate) use use_poller::{use_poller, PollControl};
+pub(crate) use use_safe_navigate::{return_target, use_safe_navigate};
+pub(crate) use use_subscription::use_subscription;

@@ -16,7 +16,7 @@ use std::rc::Rc;
 /// whether it comes as a named event or inside the `message` envelope
 /// `{type, payload}` the real backend also sends. Subscribes on mount (and
 /// when `channel` changes); unbinds and unsubscribes on unmount.
-pub fn use_channel_event(
+pub(crate) fn use_channel_event(
     channel: Signal<Option<String>>,
     event: &'static str,
     handler: impl Fn(&Message) + 'static,

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use std::time::Duration;
 
-pub fn use_clock() -> ReadSignal<f64> {
+pub(crate) fn use_clock() -> ReadSignal<f64> {
     let (now, set_now) = signal(crate::browser::time::now_ms());
     let ticker = set_interval_with_handle(
         move || set_now.set(crate::browser::time::now_ms()),

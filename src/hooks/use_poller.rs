@@ -13,17 +13,16 @@ use std::rc::{Rc, Weak};
 
 /// What a view can see of, and do with, its poller.
 #[derive(Clone, Copy)]
-pub struct PollControl {
+pub(crate) struct PollControl {
     glue: StoredValue<Rc<PollGlue>, LocalStorage>,
     /// When the next automatic fetch is due (browser clock, ms).
     pub next_at_ms: ReadSignal<Option<f64>>,
-    pub failures: ReadSignal<u32>,
     pub in_flight: ReadSignal<bool>,
 }
 
 impl PollControl {
     /// Fetch now (no-op while a fetch is running).
-    pub fn refresh_now(&self) {
+    pub(crate) fn refresh_now(&self) {
         self.glue.with_value(|g| {
             let effects = g.core.borrow_mut().refresh_now(now());
             g.apply(effects);
@@ -38,7 +37,6 @@ struct PollGlue {
     alive: Cell<bool>,
     listener: RefCell<Option<EventListener>>,
     next_at: WriteSignal<Option<f64>>,
-    failures: WriteSignal<u32>,
     in_flight: WriteSignal<bool>,
     this: RefCell<Weak<PollGlue>>,
 }
@@ -48,13 +46,12 @@ use crate::browser::visibility::{is_visible as page_visible, on_visibility_chang
 
 /// Polls with `fetch` (resolving to whether it succeeded) every `interval_ms`
 /// (`None` = paused) for as long as the calling component is mounted.
-pub fn use_poller<F, Fut>(interval_ms: Signal<Option<f64>>, fetch: F) -> PollControl
+pub(crate) fn use_poller<F, Fut>(interval_ms: Signal<Option<f64>>, fetch: F) -> PollControl
 where
     F: Fn() -> Fut + 'static,
     Fut: Future<Output = bool> + 'static,
 {
     let (next_at_ms, set_next_at) = signal(None);
-    let (failures, set_failures) = signal(0u32);
     let (in_flight, set_in_flight) = signal(false);
     let seed = (js_sys::Math::random() * u64::MAX as f64) as u64;
     let glue = Rc::new(PollGlue {
@@ -68,7 +65,6 @@ where
         alive: Cell::new(true),
         listener: RefCell::new(None),
         next_at: set_next_at,
-        failures: set_failures,
         in_flight: set_in_flight,
         this: RefCell::new(Weak::new()),
     });
@@ -106,7 +102,6 @@ where
     PollControl {
         glue: stored,
         next_at_ms,
-        failures,
         in_flight,
     }
 }
@@ -137,7 +132,6 @@ impl PollGlue {
         let core = self.core.borrow();
         // The signals belong to the component; after unmount they are gone.
         let _ = self.next_at.try_set(core.next_at_ms());
-        let _ = self.failures.try_set(core.failures());
         let _ = self.in_flight.try_set(core.is_in_flight());
     }
 

@@ -13,13 +13,13 @@ use leptos_router::NavigateOptions;
 
 /// Where to go after signing in: a return target the browser resolves to a
 /// path of this origin, else `/`.
-pub fn return_target(raw: Option<&str>) -> String {
+pub(crate) fn return_target(raw: Option<&str>) -> String {
     return_target_or_root(raw, browser_resolve)
 }
 
 /// `use_navigate`, with every target judged first: one that does not resolve
 /// to a path of this origin is logged and replaced by `/`.
-pub fn use_safe_navigate() -> impl Fn(&str, NavigateOptions) + Clone {
+pub(crate) fn use_safe_navigate() -> impl Fn(&str, NavigateOptions) + Clone {
     let navigate = use_navigate();
     move |target: &str, options: NavigateOptions| match resolve_same_origin_path(
         target,

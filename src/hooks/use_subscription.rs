@@ -9,7 +9,7 @@ use crate::services::realtime::use_realtime;
 use leptos::prelude::*;
 
 /// Keeps `channel` subscribed while `Some` (no handler: someone else binds its events).
-pub fn use_subscription(channel: Signal<Option<String>>) {
+pub(crate) fn use_subscription(channel: Signal<Option<String>>) {
     let Some(rt) = use_realtime() else { return };
     let rt = StoredValue::new_local(rt);
     let current: StoredValue<Option<String>, LocalStorage> = StoredValue::new_local(None);

@@ -1,10 +1,10 @@
 //! One module per screen (a folder when the screen has parts).
 
-pub mod chat;
+pub(crate) mod chat;
 mod home;
 mod login;
 mod not_found;
-pub mod observability;
+pub(crate) mod observability;
 
 pub(crate) use home::HomePage;
 pub(crate) use login::LoginPage;

@@ -38,7 +38,7 @@ extern "C" {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum ChartsState {
+pub(crate) enum ChartsState {
     Loading,
     Ready,
     Failed(String),
@@ -64,7 +64,7 @@ fn echarts_present() -> bool {
 }
 
 /// Loads the ECharts bundle once (later callers share the same load).
-pub fn load_echarts() -> SharedLoad {
+pub(crate) fn load_echarts() -> SharedLoad {
     LOAD.with(|slot| {
         if let Some(load) = slot.borrow().as_ref() {
             return load.clone();
@@ -125,7 +125,7 @@ async fn inject_script() -> Result<(), String> {
 /// let charts = use_charts(Signal::derive(move || has_data.get()));
 /// view! { <EChart label="CPU" option charts /> }
 /// ```
-pub fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
+pub(crate) fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
     let (state, set_state) = signal(if echarts_present() {
         ChartsState::Ready
     } else {
@@ -152,8 +152,9 @@ pub fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
 }
 
 /// One chart. `option` changes are pushed with `setOption` into the same instance.
+#[allow(unreachable_pub)]
 #[component]
-pub fn EChart(
+pub(crate) fn EChart(
     /// A short description for assistive technology (the data is also shown as text).
     #[prop(into)]
     label: String,

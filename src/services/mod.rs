@@ -2,7 +2,7 @@
 //! reached through its `use_*` accessor.
 
 pub mod api;
-pub mod charts;
-pub mod realtime;
-pub mod session;
-pub mod toasts;
+pub(crate) mod charts;
+pub(crate) mod realtime;
+pub(crate) mod session;
+pub(crate) mod toasts;

@@ -7,14 +7,13 @@ const VISIBLE_FOR_MS: u32 = 8_000;
 const MAX_TOASTS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Info,
+pub(crate) enum Tone {
     Warning,
     Critical,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Toast {
+pub(crate) struct Toast {
     pub id: u64,
     pub tone: Tone,
     pub title: String,
@@ -22,20 +21,20 @@ pub struct Toast {
 }
 
 #[derive(Clone, Copy)]
-pub struct Toasts {
+pub(crate) struct Toasts {
     items: RwSignal<Vec<Toast>>,
     next: StoredValue<u64>,
 }
 
 impl Toasts {
-    pub fn new() -> Toasts {
+    pub(crate) fn new() -> Toasts {
         Toasts {
             items: RwSignal::new(Vec::new()),
             next: StoredValue::new(0),
         }
     }
 
-    pub fn show(&self, tone: Tone, title: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn show(&self, tone: Tone, title: impl Into<String>, message: impl Into<String>) {
         let id = self.next.with_value(|n| *n + 1);
         self.next.set_value(id);
         self.items.update(|items| {
@@ -55,7 +54,7 @@ impl Toasts {
         });
     }
 
-    pub fn dismiss(&self, id: u64) {
+    pub(crate) fn dismiss(&self, id: u64) {
         self.items.update(|items| items.retain(|t| t.id != id));
     }
 }
@@ -66,19 +65,19 @@ impl Default for Toasts {
     }
 }
 
-pub fn use_toasts() -> Toasts {
+pub(crate) fn use_toasts() -> Toasts {
     expect_context::<Toasts>()
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn ToastHost() -> impl IntoView {
+pub(crate) fn ToastHost() -> impl IntoView {
     let toasts = use_toasts();
     view! {
         <section class="toasts" aria-label="Notifications">
             <For each=move || toasts.items.get() key=|t| t.id let:toast>
                 {
                     let (class, role) = match toast.tone {
-                        Tone::Info => ("toast toast-info", "status"),
                         Tone::Warning => ("toast toast-warning", "status"),
                         Tone::Critical => ("toast toast-critical", "alert"),
                     };

@@ -27,7 +27,7 @@ use store::{new_client_id, ChatStore};
 
 /// Loading the conversation's stored messages.
 #[derive(Debug, Clone, PartialEq)]
-pub enum HistoryState {
+pub(crate) enum HistoryState {
     Loading,
     Ready,
     /// The conversation does not exist (deleted, or someone else's).
@@ -37,12 +37,12 @@ pub enum HistoryState {
 
 /// The first page of the sidebar's list and whether older ones remain;
 /// `None` when the backend keeps no list (404/405: the sidebar is hidden).
-pub type FirstPage = Option<(Vec<ConversationSummary>, bool)>;
+pub(crate) type FirstPage = Option<(Vec<ConversationSummary>, bool)>;
 
 /// Older conversations loaded with "Show older conversations", and whether
 /// still older ones remain; emptied when the first page is read again.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct OlderPages {
+pub(crate) struct OlderPages {
     pub list: Vec<ConversationSummary>,
     pub more: Option<bool>,
 }
@@ -52,7 +52,7 @@ type Navigate = std::rc::Rc<dyn Fn(&str)>;
 
 /// The page's state and actions, shared by its parts.
 #[derive(Clone, Copy)]
-pub struct Chat {
+pub(crate) struct Chat {
     pub thread: RwSignal<Thread>,
     pub history: RwSignal<HistoryState>,
     /// The conversation list's first page, read again after every change.
@@ -89,12 +89,12 @@ impl Chat {
             .with_untracked(|t| self.store.with_value(|s| s.save_outbox(t)));
     }
 
-    pub fn conversation_id(&self) -> Option<String> {
+    pub(crate) fn conversation_id(&self) -> Option<String> {
         self.thread.with_untracked(|t| t.conversation_id.clone())
     }
 
     /// Sends the composer's text.
-    pub fn send_draft(&self) {
+    pub(crate) fn send_draft(&self) {
         let text = self.draft.get_untracked().trim().to_string();
         if text.is_empty() || self.thread.with_untracked(Thread::is_sending) {
             return;
@@ -112,7 +112,7 @@ impl Chat {
         self.deliver(key, text, client_id);
     }
 
-    pub fn retry(&self, key: &str) {
+    pub(crate) fn retry(&self, key: &str) {
         if self.thread.with_untracked(Thread::is_sending) {
             return;
         }
@@ -123,7 +123,7 @@ impl Chat {
     }
 
     /// The conversation is gone: move the message into a new one and send it there.
-    pub fn resend_in_new_conversation(&self, key: &str) {
+    pub(crate) fn resend_in_new_conversation(&self, key: &str) {
         let Some(Some(entry)) = self.thread.try_update(|t| t.discard(key)) else {
             return;
         };
@@ -178,7 +178,7 @@ impl Chat {
         });
     }
 
-    pub fn refresh_conversations(&self) {
+    pub(crate) fn refresh_conversations(&self) {
         self.conversations.refetch();
     }
 
@@ -190,7 +190,7 @@ impl Chat {
     }
 
     /// Appends the next page of older conversations to the list.
-    pub async fn load_older_conversations(self) -> Result<(), ApiError> {
+    pub(crate) async fn load_older_conversations(self) -> Result<(), ApiError> {
         let Some(first) = self
             .conversations
             .try_read_untracked()
@@ -215,7 +215,7 @@ impl Chat {
     }
 
     /// Puts the page of messages before the oldest shown in front of the thread.
-    pub async fn load_earlier_messages(self) -> Result<(), crate::services::api::ApiError> {
+    pub(crate) async fn load_earlier_messages(self) -> Result<(), crate::services::api::ApiError> {
         let Some((Some(id), Some(before))) = self
             .thread
             .try_with_untracked(|t| (t.conversation_id.clone(), t.earlier.clone()))
@@ -241,7 +241,7 @@ impl Chat {
     }
 
     /// "New chat": an empty thread, and `/chat` no longer reopens the last one.
-    pub fn start_new(&self) {
+    pub(crate) fn start_new(&self) {
         self.store.with_value(|s| s.set_last_conversation(None));
         self.thread.set(Thread::new(None));
         self.history.set(HistoryState::Ready);
@@ -249,7 +249,7 @@ impl Chat {
         self.go("/chat");
     }
 
-    pub fn save_draft(&self, text: String) {
+    pub(crate) fn save_draft(&self, text: String) {
         let conversation = self.conversation_id();
         self.store
             .with_value(|s| s.save_draft(conversation.as_deref(), &text));
@@ -257,7 +257,7 @@ impl Chat {
     }
 
     /// Loads the current conversation's history again (after a failure).
-    pub fn reload_history(&self) {
+    pub(crate) fn reload_history(&self) {
         let current = self.conversation_id();
         self.history.set(HistoryState::Loading);
         self.open(current);
@@ -319,12 +319,13 @@ impl Chat {
     }
 }
 
-pub fn use_chat() -> Chat {
+pub(crate) fn use_chat() -> Chat {
     expect_context::<Chat>()
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn ChatPage() -> impl IntoView {
+pub(crate) fn ChatPage() -> impl IntoView {
     let auth = use_auth();
     // The route guard renders this page only for a (signed-in or provisional) user.
     let user: Option<User> = auth.get_untracked().page_user().cloned();

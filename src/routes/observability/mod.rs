@@ -28,9 +28,9 @@ use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::NavigateOptions;
 use serde_json::Value;
 
-pub const REPORT_PATH: &str = "/api/v1/observability/infrastructure/report";
-pub const SUMMARY_PATH: &str = "/api/v1/observability/infrastructure/summary";
-pub const HEALTH_PATH: &str = "/api/v1/health";
+pub(crate) const REPORT_PATH: &str = "/api/v1/observability/infrastructure/report";
+pub(crate) const SUMMARY_PATH: &str = "/api/v1/observability/infrastructure/summary";
+pub(crate) const HEALTH_PATH: &str = "/api/v1/health";
 /// The window the report's own summary covers.
 const REPORT_SUMMARY_MINUTES: u32 = 5;
 
@@ -43,7 +43,7 @@ enum Source {
 
 /// The live state of the page, shared by its panels.
 #[derive(Clone, Copy)]
-pub struct LiveFeed {
+pub(crate) struct LiveFeed {
     pub metrics: RwSignal<LiveMetrics>,
     /// Readings further apart than this break the charts and yield no network rate.
     pub gap_ms: Memo<f64>,
@@ -51,7 +51,7 @@ pub struct LiveFeed {
 
 impl LiveFeed {
     /// A report, polled or pushed.
-    pub fn ingest(&self, report: InfraReport) {
+    pub(crate) fn ingest(&self, report: InfraReport) {
         // A poll answered after the page unmounted lands here too: drop it.
         let Some(gap) = self.gap_ms.try_get_untracked() else {
             return;
@@ -63,7 +63,7 @@ impl LiveFeed {
 
     /// The realtime hook-in point: a report body as pushed (`metrics.updated`'s
     /// `infrastructure`). Unreadable bodies are ignored: polling continues.
-    pub fn ingest_value(&self, value: &Value) -> bool {
+    pub(crate) fn ingest_value(&self, value: &Value) -> bool {
         match parse_report(value) {
             Ok(report) => {
                 self.ingest(report);
@@ -74,8 +74,9 @@ impl LiveFeed {
     }
 }
 
+#[allow(unreachable_pub)]
 #[component]
-pub fn ObservabilityPage() -> impl IntoView {
+pub(crate) fn ObservabilityPage() -> impl IntoView {
     let config = expect_context::<AppConfig>();
     let api = use_api();
     let query = use_query_map();
@@ -279,6 +280,6 @@ async fn fetch_summary(api: &ApiClient, minutes: u32) -> Result<Option<Summary>,
 }
 
 /// The page's live feed (for panels and the realtime hook-in).
-pub fn use_feed() -> LiveFeed {
+pub(crate) fn use_feed() -> LiveFeed {
     expect_context::<LiveFeed>()
 }

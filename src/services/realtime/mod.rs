@@ -7,22 +7,23 @@ mod service;
 mod subscriptions;
 
 pub(crate) use indicator::RealtimeIndicator;
-pub use service::{Realtime, RealtimeStatus};
+pub(crate) use service::{Realtime, RealtimeStatus};
 pub(crate) use subscriptions::RealtimeSubscriptions;
-pub use subscriptions::{user_channel, AlertEntry, AlertLog, ADMIN_CHANNEL};
+pub(crate) use subscriptions::{user_channel, AlertLog, ADMIN_CHANNEL};
 
 use crate::context::use_local;
 use crate::services::session::{use_auth, AuthView};
 use leptos::prelude::*;
 
 /// The connection, when realtime is configured.
-pub fn use_realtime() -> Option<Realtime> {
+pub(crate) fn use_realtime() -> Option<Realtime> {
     use_local::<Option<Realtime>>().flatten()
 }
 
 /// Connects while a user is signed in; disconnects on sign-out.
+#[allow(unreachable_pub)]
 #[component]
-pub fn RealtimeLifecycle() -> impl IntoView {
+pub(crate) fn RealtimeLifecycle() -> impl IntoView {
     let realtime = StoredValue::new_local(use_realtime());
     let auth = use_auth();
     Effect::new(move |previous: Option<bool>| {

@@ -25,7 +25,7 @@ pub(crate) type ErrorHandler = Rc<dyn Fn(&str)>;
 
 /// What the header shows about the connection.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RealtimeStatus {
+pub(crate) struct RealtimeStatus {
     pub state: State,
     pub socket_id: Option<String>,
     /// When the next reconnection attempt is due (browser clock, ms).
@@ -37,7 +37,7 @@ pub struct RealtimeStatus {
 }
 
 impl RealtimeStatus {
-    pub fn is_subscribed(&self, channel: &str) -> bool {
+    pub(crate) fn is_subscribed(&self, channel: &str) -> bool {
         self.subscribed.iter().any(|c| c == channel)
     }
 }
@@ -72,7 +72,7 @@ struct Inner {
 
 /// The app's realtime connection. Cheap to clone.
 #[derive(Clone)]
-pub struct Realtime {
+pub(crate) struct Realtime {
     inner: Rc<Inner>,
 }
 
@@ -98,7 +98,7 @@ pub(crate) fn options_from(config: &PusherConfig) -> Options {
 }
 
 impl Realtime {
-    pub fn new(config: &PusherConfig, api: ApiClient) -> Realtime {
+    pub(crate) fn new(config: &PusherConfig, api: ApiClient) -> Realtime {
         let seed = (js_sys::Math::random() * u64::MAX as f64) as u64;
         let client = Client::new(options_from(config), seed);
         let inner = Rc::new(Inner {
@@ -125,12 +125,12 @@ impl Realtime {
         Realtime { inner }
     }
 
-    pub fn status(&self) -> ReadSignal<RealtimeStatus> {
+    pub(crate) fn status(&self) -> ReadSignal<RealtimeStatus> {
         self.inner.status.read_only()
     }
 
     /// Connects (signed in) and listens to the network and the tab's visibility.
-    pub fn connect(&self) {
+    pub(crate) fn connect(&self) {
         if self.inner.listeners.borrow().is_empty() {
             self.listen();
         }
@@ -139,7 +139,7 @@ impl Realtime {
     }
 
     /// Disconnects (signed out): closes the socket, stops every timer and listener.
-    pub fn disconnect(&self) {
+    pub(crate) fn disconnect(&self) {
         let actions = self.inner.client.borrow_mut().disconnect(now());
         self.inner.apply(actions);
         self.inner.listeners.borrow_mut().clear();
@@ -147,7 +147,7 @@ impl Realtime {
     }
 
     /// Reference-counted: the channel stays subscribed while anyone needs it.
-    pub fn subscribe(&self, channel: &str) {
+    pub(crate) fn subscribe(&self, channel: &str) {
         let first = {
             let mut refs = self.inner.channel_refs.borrow_mut();
             let count = refs.entry(channel.to_string()).or_insert(0);
@@ -165,7 +165,7 @@ impl Realtime {
         }
     }
 
-    pub fn unsubscribe(&self, channel: &str) {
+    pub(crate) fn unsubscribe(&self, channel: &str) {
         let last = {
             let mut refs = self.inner.channel_refs.borrow_mut();
             match refs.get_mut(channel) {
@@ -186,16 +186,16 @@ impl Realtime {
         }
     }
 
-    pub fn bind(&self, filter: Filter, handler: Handler) -> BindingId {
+    pub(crate) fn bind(&self, filter: Filter, handler: Handler) -> BindingId {
         self.inner.bindings.borrow_mut().bind(filter, handler)
     }
 
-    pub fn unbind(&self, id: BindingId) {
+    pub(crate) fn unbind(&self, id: BindingId) {
         self.inner.bindings.borrow_mut().unbind(id);
     }
 
     /// Called with a sentence for every realtime problem worth telling the user.
-    pub fn on_error(&self, handler: ErrorHandler) {
+    pub(crate) fn on_error(&self, handler: ErrorHandler) {
         self.inner.error_handlers.borrow_mut().push(handler);
     }
 

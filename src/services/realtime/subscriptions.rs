@@ -10,17 +10,17 @@ use dashboard_core::auth::Role;
 use leptos::prelude::*;
 use serde_json::Value;
 
-pub const ADMIN_CHANNEL: &str = "private-admin";
+pub(crate) const ADMIN_CHANNEL: &str = "private-admin";
 const MAX_ALERTS: usize = 50;
 
 /// The channel of the user's own events (`task.*`).
-pub fn user_channel(user_id: &str) -> String {
+pub(crate) fn user_channel(user_id: &str) -> String {
     format!("private-user-{user_id}")
 }
 
 /// A threshold alert pushed by the backend.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AlertEntry {
+pub(crate) struct AlertEntry {
     pub level: String,
     pub message: String,
     pub received_ms: f64,
@@ -28,10 +28,10 @@ pub struct AlertEntry {
 
 /// Alerts received since the app started, newest first.
 #[derive(Clone, Copy)]
-pub struct AlertLog(pub RwSignal<Vec<AlertEntry>>);
+pub(crate) struct AlertLog(pub RwSignal<Vec<AlertEntry>>);
 
 impl AlertLog {
-    pub fn new() -> AlertLog {
+    pub(crate) fn new() -> AlertLog {
         AlertLog(RwSignal::new(Vec::new()))
     }
 }

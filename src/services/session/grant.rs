@@ -11,7 +11,10 @@ pub(crate) const PROFILE_PATH: &str = "/api/v1/users/me/profile";
 
 /// Signs in with `body` (`dashboard_core::signin::login_body`): the grant, and
 /// who it is for (from the answer, or else from the profile).
-pub async fn request_grant(api: &ApiClient, body: &Value) -> Result<(Grant, User), ApiError> {
+pub(crate) async fn request_grant(
+    api: &ApiClient,
+    body: &Value,
+) -> Result<(Grant, User), ApiError> {
     let answer: Value = api.post(LOGIN_PATH).anonymous().json(body).send().await?;
     let grant = Grant::from_json(&answer, now_ms())?;
     let user = match grant.user.clone() {
@@ -22,7 +25,7 @@ pub async fn request_grant(api: &ApiClient, body: &Value) -> Result<(Grant, User
 }
 
 /// The profile of the user `token` belongs to.
-pub async fn fetch_user(api: &ApiClient, token: &str) -> Result<User, ApiError> {
+pub(crate) async fn fetch_user(api: &ApiClient, token: &str) -> Result<User, ApiError> {
     let profile: Value = api.get(PROFILE_PATH).with_token(token).send().await?;
     User::from_json(&profile, None).ok_or_else(|| ApiError::Decode {
         detail: "the profile has no id".into(),

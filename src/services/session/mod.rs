@@ -6,24 +6,24 @@ mod guard;
 mod service;
 mod user_menu;
 
-pub use grant::{fetch_user, request_grant};
+pub(crate) use grant::request_grant;
 pub(crate) use guard::RequireAuth;
-pub use service::{AuthView, Session};
+pub(crate) use service::{AuthView, Session};
 pub(crate) use user_menu::UserMenu;
 
 use leptos::prelude::*;
 
-pub fn use_session() -> Session {
+pub(crate) fn use_session() -> Session {
     crate::context::expect_local::<Session>()
 }
 
 /// The session state as a signal.
-pub fn use_auth() -> ReadSignal<AuthView> {
+pub(crate) fn use_auth() -> ReadSignal<AuthView> {
     use_session().view()
 }
 
 /// The path, query and hash of the current location (what to return to).
-pub fn current_target(location: &leptos_router::location::Location) -> String {
+pub(crate) fn current_target(location: &leptos_router::location::Location) -> String {
     let mut target = location.pathname.get_untracked();
     let search = location.search.get_untracked();
     if !search.is_empty() {

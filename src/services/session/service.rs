@@ -2,7 +2,7 @@
 //! profile and refresh requests, the refresh timer, logout) and follows other
 //! tabs. The decisions are all in `dashboard_core::session`.
 
-use super::grant::{fetch_user, request_grant};
+use super::grant::fetch_user;
 use crate::browser::locks as lock;
 use crate::browser::storage;
 use crate::services::api::{ApiClient, ApiError, Authenticator};
@@ -24,7 +24,7 @@ pub(crate) const LOGOUT_PATH: &str = "/api/v1/auth/logout";
 
 /// What the UI needs to know about the session.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AuthView {
+pub(crate) enum AuthView {
     /// A stored session is being checked. `provisional`: its user, while the
     /// token being checked has not expired; pages they may open render at once
     /// (the server still checks every request), everything else waits.
@@ -40,7 +40,7 @@ pub enum AuthView {
 impl AuthView {
     /// The user a protected page acts for: the signed-in one, or the stored
     /// one a page renders for while their session is checked.
-    pub fn page_user(&self) -> Option<&User> {
+    pub(crate) fn page_user(&self) -> Option<&User> {
         match self {
             AuthView::SignedIn(user) => Some(user),
             AuthView::Restoring { provisional } => provisional.as_ref(),
@@ -69,7 +69,7 @@ struct Inner {
 
 /// The app's one session. Cheap to clone.
 #[derive(Clone)]
-pub struct Session {
+pub(crate) struct Session {
     inner: Rc<Inner>,
 }
 
@@ -78,7 +78,7 @@ use crate::browser::visibility::on_visibility_change;
 
 impl Session {
     /// Restores whatever storage holds and plugs the session into `api`.
-    pub fn start(api: ApiClient) -> Session {
+    pub(crate) fn start(api: ApiClient) -> Session {
         let stored = storage::read(STORAGE_KEY);
         let (core, effects) = SessionCore::start(stored.as_deref(), now());
         let view = RwSignal::new(view_of(&core));
@@ -101,27 +101,15 @@ impl Session {
         session
     }
 
-    pub fn view(&self) -> ReadSignal<AuthView> {
+    pub(crate) fn view(&self) -> ReadSignal<AuthView> {
         self.inner.view.read_only()
-    }
-
-    /// Signs in with `body` (`dashboard_core::signin::login_body`).
-    pub async fn sign_in(&self, body: Value) -> Result<User, ApiError> {
-        let (grant, user) = request_grant(&self.inner.api, &body).await?;
-        let effects = self
-            .inner
-            .core
-            .borrow_mut()
-            .signed_in(grant, user.clone(), now());
-        self.apply(effects);
-        Ok(user)
     }
 
     async fn fetch_user(&self, token: &str) -> Result<User, ApiError> {
         fetch_user(&self.inner.api, token).await
     }
 
-    pub fn sign_out(&self) {
+    pub(crate) fn sign_out(&self) {
         let effects = self.inner.core.borrow_mut().sign_out();
         self.apply(effects);
     }
