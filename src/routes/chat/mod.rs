@@ -39,6 +39,11 @@ pub(crate) enum HistoryState {
 /// `None` when the backend keeps no list (404/405: the sidebar is hidden).
 pub(crate) type FirstPage = Option<(Vec<ConversationSummary>, bool)>;
 
+/// Whether a read of the list said the backend keeps none (404/405).
+pub(crate) fn keeps_no_list(read: &Option<Result<FirstPage, ApiError>>) -> bool {
+    matches!(read, Some(Ok(None)))
+}
+
 /// Older conversations loaded with "Show older conversations", and whether
 /// still older ones remain; emptied when the first page is read again.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -186,7 +191,7 @@ impl Chat {
     fn list_unsupported(&self) -> bool {
         self.conversations
             .try_read_untracked()
-            .is_some_and(|read| matches!(*read, Some(Ok(None))))
+            .is_some_and(|read| keeps_no_list(&read))
     }
 
     /// Appends the next page of older conversations to the list.

@@ -2,7 +2,7 @@
 //! (after an inline confirmation). Hidden when the backend keeps no list.
 
 use super::load_more::LoadMore;
-use super::use_chat;
+use super::{keeps_no_list, use_chat};
 use crate::browser::focus::focus_when_attached;
 use dashboard_core::chat::ConversationSummary;
 use dashboard_core::format;
@@ -18,7 +18,7 @@ pub(crate) fn ConversationList() -> impl IntoView {
     // The conversation waiting for a delete confirmation.
     let confirming = RwSignal::new(None::<String>);
     // Hidden for good once the backend says it keeps no list.
-    let supported = Memo::new(move |_| !matches!(chat.conversations.get(), Some(Ok(None))));
+    let supported = Memo::new(move |_| !chat.conversations.with(keeps_no_list));
 
     let list = move || {
         chat.conversations.get().map(|read| {
