@@ -212,12 +212,16 @@ test.describe("the session", () => {
     expect(page.url()).toMatch(/\/chat$/);
   });
 
-  test("signing out clears the session and returns to sign-in", async ({ page }) => {
+  test("signing out clears the session and returns to sign-in", async ({ page, request }) => {
     await signIn(page, credentials.teacher);
+    const session = await storedSession(page);
     await page.evaluate(() => localStorage.setItem("toolboxai.chat.draft", "half a thought"));
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login$/);
     await expect(signInHeading(page)).toBeVisible();
+    // The server heard the logout before the page went: the refresh token is revoked.
+    const refresh = await request.post("/api/v1/auth/refresh", { data: { refresh_token: session?.refresh_token } });
+    expect(refresh.status()).toBe(401);
     const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("toolboxai.")));
     expect(keys).toEqual([]);
     await page.goto("/chat");

@@ -5,6 +5,8 @@
 
 use crate::services::api::ApiClient;
 use dashboard_core::config::PusherConfig;
+use futures::channel::oneshot;
+use futures::future::{self, FutureExt, LocalBoxFuture, Shared};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -56,9 +58,19 @@ impl Socket {
     }
 }
 
+/// A closing socket, its close handler, and a future that resolves on close.
+struct Closing {
+    _ws: web_sys::WebSocket,
+    _on_close: Closure<dyn FnMut(JsValue)>,
+    done: Shared<LocalBoxFuture<'static, ()>>,
+}
+
 struct Inner {
     client: RefCell<Client>,
     socket: RefCell<Option<Socket>>,
+    /// A socket asked to close, until its close event: the handshake, and what
+    /// waits for it (`closed`).
+    closing: RefCell<Option<Closing>>,
     timers: RefCell<HashMap<Timer, Timeout>>,
     bindings: RefCell<Bindings<Handler>>,
     error_handlers: RefCell<Vec<ErrorHandler>>,
@@ -112,6 +124,7 @@ impl Realtime {
             }),
             client: RefCell::new(client),
             socket: RefCell::new(None),
+            closing: RefCell::new(None),
             timers: RefCell::new(HashMap::new()),
             bindings: RefCell::new(Bindings::default()),
             error_handlers: RefCell::new(Vec::new()),
@@ -136,6 +149,15 @@ impl Realtime {
         }
         let actions = self.inner.client.borrow_mut().connect(now());
         self.inner.apply(actions);
+    }
+
+    /// Resolves once the socket last asked to close has closed (at once when none
+    /// is closing): a page load before that would cut the handshake short.
+    pub(crate) fn closed(&self) -> LocalBoxFuture<'static, ()> {
+        match self.inner.closing.borrow().as_ref() {
+            Some(closing) => closing.done.clone().boxed_local(),
+            None => future::ready(()).boxed_local(),
+        }
     }
 
     /// Disconnects (signed out): closes the socket, stops every timer and listener.
@@ -226,6 +248,28 @@ impl Realtime {
 }
 
 impl Inner {
+    /// Keeps `ws` until its close event, for [`Realtime::closed`].
+    fn watch_close(&self, ws: web_sys::WebSocket) {
+        let (tx, rx) = oneshot::channel::<()>();
+        let mut tx = Some(tx);
+        let weak = self.weak();
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(());
+            }
+            if let Some(inner) = weak.upgrade() {
+                inner.closing.borrow_mut().take();
+            }
+        });
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        let done = rx.map(|_| ()).boxed_local().shared();
+        *self.closing.borrow_mut() = Some(Closing {
+            _ws: ws,
+            _on_close: on_close,
+            done,
+        });
+    }
+
     fn weak(&self) -> Weak<Inner> {
         self.this.borrow().clone()
     }
@@ -242,6 +286,7 @@ impl Inner {
                 Action::Close => {
                     if let Some(socket) = self.socket.borrow_mut().take() {
                         socket.detach();
+                        self.watch_close(socket.ws.clone());
                         let _ = socket.ws.close();
                     }
                 }

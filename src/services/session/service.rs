@@ -65,6 +65,8 @@ struct Inner {
     /// that still has that token spends it again (see `dashboard_core::session`).
     spent_token_lock: RefCell<Option<lock::HeldLock>>,
     listeners: RefCell<Vec<EventListener>>,
+    /// The best-effort logout call of the last sign-out, while it runs.
+    logout: RefCell<Option<Shared<LocalBoxFuture<'static, ()>>>>,
 }
 
 /// The app's one session. Cheap to clone.
@@ -93,6 +95,7 @@ impl Session {
                 lock_wait: RefCell::new(None),
                 spent_token_lock: RefCell::new(None),
                 listeners: RefCell::new(Vec::new()),
+                logout: RefCell::new(None),
             }),
         };
         api.set_authenticator(Some(Rc::new(SessionAuth(Rc::downgrade(&session.inner)))));
@@ -172,9 +175,14 @@ impl Session {
                         .with_token(&access_token)
                         .json(&json!({ "refresh_token": refresh_token }));
                     // Best effort: the local sign-out has happened either way.
-                    wasm_bindgen_futures::spawn_local(async move {
+                    // Kept, so that a page load after sign-out can wait for it.
+                    let call = async move {
                         let _ = request.send_text().await;
-                    });
+                    }
+                    .boxed_local()
+                    .shared();
+                    *self.inner.logout.borrow_mut() = Some(call.clone());
+                    wasm_bindgen_futures::spawn_local(call);
                 }
             }
         }
@@ -188,6 +196,15 @@ impl Session {
         }
         if self.inner.view.get_untracked() != view {
             self.inner.view.set(view);
+        }
+    }
+
+    /// Resolves once the last sign-out's logout call has been answered (at once
+    /// when there is none): leaving the page earlier would cancel it.
+    pub(crate) fn logout_settled(&self) -> LocalBoxFuture<'static, ()> {
+        match self.inner.logout.borrow().clone() {
+            Some(call) => call.boxed_local(),
+            None => future::ready(()).boxed_local(),
         }
     }
 
