@@ -25,6 +25,21 @@ async function readings(page: Page, chartId: string): Promise<number> {
   return Number(text.match(/over (\d+) readings/)?.[1] ?? 0);
 }
 
+/**
+ * Keeps the reports the backend pushes (`metrics.updated`, every 5 s) from the page, so
+ * that what a test serves at the report endpoint is the only data the page has; every
+ * other realtime frame passes both ways unchanged.
+ */
+async function withoutPushedReports(page: Page) {
+  await page.routeWebSocket(/.*/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((frame) => {
+      if (typeof frame === "string" && frame.includes('"metrics.updated"')) return;
+      ws.send(frame);
+    });
+  });
+}
+
 /** Makes the page believe the tab is hidden or visible, as the browser reports it. */
 async function setHidden(page: Page, hidden: boolean) {
   await page.evaluate((hidden) => {
@@ -164,6 +179,7 @@ test.describe("what the backend sends", () => {
 
   test("infrastructure endpoints missing (404): health figures are used instead", async ({ page }) => {
     await page.route(`**${REPORT}`, (r) => r.fulfill({ status: 404, contentType: "application/json", body: '{"detail":"Not Found"}' }));
+    await withoutPushedReports(page);
     await openAsAdmin(page);
     await expect(page.getByRole("status").filter({ hasText: "no infrastructure endpoints" })).toBeVisible();
     await expect(cpuCard(page).locator(".metric-value")).toHaveText(/^\d+(\.\d)? %/);
@@ -173,6 +189,7 @@ test.describe("what the backend sends", () => {
 
   test("a malformed report becomes a message, never a crash", async ({ page, consoleErrors }) => {
     await page.route(`**${REPORT}`, (r) => r.fulfill({ status: 200, contentType: "application/json", body: '{"status":"success","data":[1,2,3]}' }));
+    await withoutPushedReports(page);
     await openAsAdmin(page);
     await expect(page.getByRole("alert")).toContainText("Cannot load the metrics.");
     await expect(page.getByRole("alert")).toContainText("cannot read");
@@ -183,6 +200,7 @@ test.describe("what the backend sends", () => {
     await page.route(`**${REPORT}`, (r) =>
       r.fulfill({ status: 200, contentType: "application/json", body: '{"status":"success","data":{"status":"error","error":"psutil is not installed"}}' }),
     );
+    await withoutPushedReports(page);
     await openAsAdmin(page);
     await expect(page.getByRole("alert")).toContainText("psutil is not installed");
   });
@@ -211,6 +229,7 @@ test.describe("what the backend sends", () => {
     await page.route(`**${REPORT}`, (r) =>
       r.fulfill({ status: 200, contentType: "application/json", body: '{"status":"success","data":{"status":"success","system":{},"process":{},"metrics_summary":{},"health_score":50}}' }),
     );
+    await withoutPushedReports(page);
     await openAsAdmin(page);
     await expect(cpuCard(page).locator(".metric-value")).toHaveText("—");
     await expect(page.getByText("No samples in this window yet.")).toBeVisible();
