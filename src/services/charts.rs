@@ -1,4 +1,4 @@
-//! ECharts, loaded on demand and driven by charming option structs.
+//! ECharts, loaded on demand and driven by [`TimeChart`] options.
 //!
 //! The ECharts subset is a separate hashed file (see `tools/post-build.mjs`);
 //! the sign-in and chat pages never download it. Each [`EChart`] initialises
@@ -6,7 +6,7 @@
 //! in place with `setOption`, resizes it with its box, and disposes it on unmount.
 //! Every call into ECharts is made through bindings that catch JS exceptions.
 
-use charming::Chart;
+use dashboard_core::chart::TimeChart;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::html;
 use leptos::prelude::*;
@@ -158,7 +158,7 @@ pub(crate) fn EChart(
     /// A short description for assistive technology (the data is also shown as text).
     #[prop(into)]
     label: String,
-    option: Signal<Option<Chart>>,
+    option: Signal<Option<TimeChart>>,
     charts: ReadSignal<ChartsState>,
 ) -> impl IntoView {
     let node = NodeRef::<html::Div>::new();
@@ -236,41 +236,14 @@ pub(crate) fn EChart(
     }
 }
 
-/// The option as JSON, with two settings charming has no field for: tooltips
-/// drawn on the canvas (ECharts' HTML tooltips carry inline `style` attributes,
-/// which the CSP `style-src 'self'` refuses) and x-axis labels that never overlap.
-///
-/// After the first, only what data changes (the series and the time axis's
-/// bounds) is sent: ECharts merges it into the option it holds instead of
-/// rebuilding the grid, axes and tooltip on every new point.
-fn option_json(chart: &Chart, first: bool) -> String {
-    let mut value = serde_json::to_value(chart).unwrap_or_default();
-    if !first {
-        let x_bounds = value
-            .get("xAxis")
-            .map(|x| serde_json::json!({ "min": x.get("min"), "max": x.get("max") }));
-        let update = serde_json::json!({
-            "series": value.get("series"),
-            "xAxis": x_bounds,
-        });
-        return update.to_string();
+/// The full option for the first draw, then only what data changes.
+fn option_json(chart: &TimeChart, first: bool) -> String {
+    if first {
+        chart.option()
+    } else {
+        chart.update()
     }
-    if let Some(tooltip) = value.get_mut("tooltip").and_then(|t| t.as_object_mut()) {
-        tooltip.insert("renderMode".into(), "richText".into());
-        tooltip.insert("confine".into(), true.into());
-    }
-    if let Some(label) = value
-        .get_mut("xAxis")
-        .and_then(|x| x.as_object_mut())
-        .map(|x| {
-            x.entry("axisLabel")
-                .or_insert_with(|| serde_json::json!({}))
-        })
-        .and_then(|l| l.as_object_mut())
-    {
-        label.insert("hideOverlap".into(), true.into());
-    }
-    value.to_string()
+    .to_string()
 }
 
 /// Keeps the chart's size in step with its box (window resizes, layout changes).

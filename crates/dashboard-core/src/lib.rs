@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod chart;
 pub mod chat;
 pub mod config;
 pub mod format;

@@ -5,7 +5,7 @@ use super::chart_options::{network_chart, percent_chart, score_chart};
 use super::panels::clock;
 use super::use_feed;
 use crate::services::charts::{ChartsState, EChart};
-use charming::Chart;
+use dashboard_core::chart::TimeChart;
 use dashboard_core::format;
 use dashboard_core::infra::Limits;
 use dashboard_core::live::Point;
@@ -109,7 +109,7 @@ fn describe(series: &Series, fmt: fn(f64) -> String) -> String {
 fn ChartFigure(
     id: &'static str,
     title: &'static str,
-    option: Signal<Option<Chart>>,
+    option: Signal<Option<TimeChart>>,
     /// Named series shown as table columns; the first one is described in the caption.
     columns: Vec<(&'static str, Memo<Series>)>,
     fmt: fn(f64) -> String,

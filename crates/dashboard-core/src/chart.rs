@@ -1,0 +1,292 @@
+//! ECharts options for the time-series charts, written as JSON.
+//!
+//! Only the handful of option fields the charts use are written, which keeps
+//! the wasm free of a full typed option model. Axis labels use ECharts string
+//! templates only: JS formatter functions would need `eval`, which the CSP
+//! forbids. A chart is drawn once with [`TimeChart::option`] and then kept up
+//! to date with [`TimeChart::update`], which carries only what data changes.
+
+use serde_json::{json, Value};
+
+/// A reading time (ms since the epoch) and its value, `None` for a gap.
+pub type Series = [(f64, Option<f64>)];
+
+/// Colour of axis labels and the legend.
+const MUTED: &str = "#8a93a6";
+/// Colour of the value axis's grid lines.
+const GRID_LINE: &str = "rgba(138,147,166,0.25)";
+/// At least a minute of time axis, ending at the newest reading: a single
+/// reading would otherwise stretch the axis over days.
+const MIN_SPAN_MS: f64 = 60_000.0;
+/// Below this many points a line is hard to see, so each point gets a dot.
+const FEW_POINTS: usize = 5;
+
+/// One line of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Shown in the tooltip and the legend.
+    pub name: String,
+    /// A CSS colour.
+    pub color: &'static str,
+    /// The readings, in time order.
+    pub points: Vec<(f64, Option<f64>)>,
+    /// Each value is divided by this before it is drawn (a unit change).
+    pub scale: f64,
+}
+
+/// A horizontal line at a value, labelled with its name and value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold {
+    /// "warning", "critical".
+    pub name: &'static str,
+    /// Where the line is drawn, in the axis's unit.
+    pub value: f64,
+    /// A CSS colour for the line and its label.
+    pub color: &'static str,
+}
+
+/// A chart of values over time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeChart {
+    /// ECharts' value-axis label template, e.g. `"{value} %"`.
+    pub unit_template: String,
+    /// The top of the value axis when fixed (100 for percentages).
+    pub y_max: Option<f64>,
+    /// The lines, drawn in this order.
+    pub lines: Vec<Line>,
+    /// Lines drawn across the first series at fixed values.
+    pub thresholds: Vec<Threshold>,
+    /// Whether the chart shows a legend (charts with more than one line).
+    pub legend: bool,
+}
+
+impl TimeChart {
+    /// The full option, for the first draw.
+    pub fn option(&self) -> Value {
+        let mut option = json!({
+            "animation": false,
+            "grid": { "left": 48, "right": 16, "top": 28, "bottom": 28 },
+            // Drawn on the canvas: ECharts' HTML tooltips carry inline `style`
+            // attributes, which the CSP's `style-src 'self'` refuses.
+            "tooltip": { "trigger": "axis", "renderMode": "richText", "confine": true },
+            "color": self.lines.iter().map(|l| l.color).collect::<Vec<_>>(),
+            "xAxis": {
+                "type": "time",
+                "splitNumber": 4,
+                "axisLabel": { "color": MUTED, "hideOverlap": true },
+                "splitLine": { "show": false },
+            },
+            "yAxis": {
+                "type": "value",
+                "min": 0,
+                "axisLabel": { "formatter": self.unit_template, "color": MUTED },
+                "splitLine": { "lineStyle": { "color": GRID_LINE } },
+            },
+            "series": self.series(true),
+        });
+        if let Some(max) = self.y_max {
+            option["yAxis"]["max"] = max.into();
+        }
+        option["xAxis"]
+            .as_object_mut()
+            .into_iter()
+            .for_each(|axis| axis.extend(self.x_bounds()));
+        if self.legend {
+            option["legend"] = json!({ "top": 0, "right": 8, "textStyle": { "color": MUTED } });
+        }
+        option
+    }
+
+    /// What changes from one reading to the next: the series and the time
+    /// axis's bounds. ECharts merges it into the option it holds instead of
+    /// rebuilding the grid, axes and tooltip.
+    pub fn update(&self) -> Value {
+        json!({
+            "xAxis": Value::Object(self.x_bounds().collect()),
+            "series": self.series(false),
+        })
+    }
+
+    /// The time axis's `min` and `max`, none without readings (ECharts then
+    /// picks its own).
+    fn x_bounds(&self) -> impl Iterator<Item = (String, Value)> {
+        self.time_bounds().into_iter().flat_map(|(min, max)| {
+            [
+                ("min".to_string(), min.into()),
+                ("max".to_string(), max.into()),
+            ]
+        })
+    }
+
+    fn time_bounds(&self) -> Option<(f64, f64)> {
+        let points = &self.lines.first()?.points;
+        let first = points.first()?.0;
+        let last = points.last()?.0;
+        Some((first.min(last - MIN_SPAN_MS), last))
+    }
+
+    fn series(&self, with_style: bool) -> Vec<Value> {
+        self.lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let mut series = json!({
+                    "type": "line",
+                    "name": line.name,
+                    "showSymbol": line.points.len() < FEW_POINTS,
+                    "data": data(&line.points, line.scale),
+                });
+                if with_style {
+                    series["symbol"] = "circle".into();
+                    series["connectNulls"] = false.into();
+                    series["lineStyle"] = json!({ "width": 2, "color": line.color });
+                }
+                if i == 0 && !self.thresholds.is_empty() {
+                    series["markLine"] = mark_lines(&self.thresholds);
+                }
+                series
+            })
+            .collect()
+    }
+}
+
+/// `[time, value]` pairs, values rounded to two decimals; a gap stays `null`
+/// so the line breaks there.
+fn data(points: &Series, scale: f64) -> Vec<Value> {
+    points
+        .iter()
+        .map(|(t, v)| json!([t, v.map(|v| (v / scale * 100.0).round() / 100.0)]))
+        .collect()
+}
+
+fn mark_lines(thresholds: &[Threshold]) -> Value {
+    let lines: Vec<Value> = thresholds
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.name,
+                "yAxis": t.value,
+                "lineStyle": { "color": t.color },
+                "label": {
+                    "position": "insideEndTop",
+                    "formatter": format!("{} {}%", t.name, t.value),
+                    "color": t.color,
+                },
+            })
+        })
+        .collect();
+    json!({
+        "silent": true,
+        "symbol": ["none", "none"],
+        "lineStyle": { "type": "dashed" },
+        "data": lines,
+    })
+}
+
+/// Picks a unit so the axis reads 0–1024 of something: its name and how many
+/// bytes per second one of it is.
+pub fn rate_unit(max_bytes_per_second: f64) -> (&'static str, f64) {
+    const KB: f64 = 1024.0;
+    match max_bytes_per_second {
+        m if m >= KB * KB * KB => ("GB/s", KB * KB * KB),
+        m if m >= KB * KB => ("MB/s", KB * KB),
+        m if m >= KB => ("KB/s", KB),
+        _ => ("B/s", 1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(points: Vec<(f64, Option<f64>)>) -> TimeChart {
+        TimeChart {
+            unit_template: "{value} %".into(),
+            y_max: Some(100.0),
+            lines: vec![Line {
+                name: "CPU".into(),
+                color: "#2563eb",
+                points,
+                scale: 1.0,
+            }],
+            thresholds: vec![],
+            legend: false,
+        }
+    }
+
+    #[test]
+    fn the_time_axis_spans_at_least_a_minute() {
+        let one = chart(vec![(100_000.0, Some(1.0))]).option();
+        assert_eq!(one["xAxis"]["min"], 40_000.0);
+        assert_eq!(one["xAxis"]["max"], 100_000.0);
+        let long = chart(vec![(0.0, None), (300_000.0, Some(1.0))]).update();
+        assert_eq!(long["xAxis"], json!({ "min": 0.0, "max": 300_000.0 }));
+        let empty = chart(vec![]).option();
+        assert!(empty["xAxis"].get("min").is_none(), "ECharts picks its own");
+    }
+
+    #[test]
+    fn gaps_stay_gaps_and_values_are_scaled_and_rounded() {
+        let mut c = chart(vec![(1.0, Some(2048.0)), (2.0, None), (3.0, Some(1000.0))]);
+        c.lines[0].scale = 1024.0;
+        let option = c.option();
+        let series = &option["series"][0];
+        assert_eq!(
+            series["data"],
+            json!([[1.0, 2.0], [2.0, null], [3.0, 0.98]])
+        );
+        assert_eq!(series["connectNulls"], false);
+        assert_eq!(series["showSymbol"], true, "few points get a dot each");
+    }
+
+    #[test]
+    fn the_tooltip_is_drawn_on_the_canvas_and_labels_never_overlap() {
+        let option = chart(vec![(1.0, Some(1.0))]).option();
+        assert_eq!(option["tooltip"]["renderMode"], "richText");
+        assert_eq!(option["xAxis"]["axisLabel"]["hideOverlap"], true);
+        assert_eq!(option["yAxis"]["axisLabel"]["formatter"], "{value} %");
+        assert_eq!(option["yAxis"]["max"], 100.0);
+        assert!(option.get("legend").is_none());
+    }
+
+    #[test]
+    fn thresholds_are_dashed_labelled_lines_on_the_first_series() {
+        let mut c = chart(vec![(1.0, Some(1.0))]);
+        c.thresholds = vec![
+            Threshold {
+                name: "warning",
+                value: 70.0,
+                color: "#ca8a04",
+            },
+            Threshold {
+                name: "critical",
+                value: 90.0,
+                color: "#dc2626",
+            },
+        ];
+        let option = c.option();
+        let mark = &option["series"][0]["markLine"];
+        assert_eq!(mark["lineStyle"]["type"], "dashed");
+        assert_eq!(mark["data"][1]["yAxis"], 90.0);
+        assert_eq!(mark["data"][1]["label"]["formatter"], "critical 90%");
+        // Thresholds come from each report, so an update carries them too.
+        assert_eq!(c.update()["series"][0]["markLine"], *mark);
+    }
+
+    #[test]
+    fn an_update_carries_data_and_bounds_but_no_styling() {
+        let update = chart(vec![(1.0, Some(1.0))]).update();
+        let keys: Vec<&String> = update.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["series", "xAxis"]);
+        assert!(update["series"][0].get("lineStyle").is_none());
+        assert_eq!(update["series"][0]["data"], json!([[1.0, 1.0]]));
+    }
+
+    #[test]
+    fn rate_units() {
+        assert_eq!(rate_unit(10.0), ("B/s", 1.0));
+        assert_eq!(rate_unit(2048.0).0, "KB/s");
+        assert_eq!(rate_unit(5.0 * 1024.0 * 1024.0).0, "MB/s");
+        assert_eq!(rate_unit(3.0 * 1024.0 * 1024.0 * 1024.0).0, "GB/s");
+    }
+}
