@@ -72,7 +72,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX messages_by_client_id ON messages(user_id, client_message_id)
         WHERE client_message_id IS NOT NULL;
     "#,
+    // 3: the metric history (metrics::history)
+    METRIC_SAMPLES_SQL,
 ];
+
+/// One row per sample the sampler took, kept for a day (metrics::history).
+pub const METRIC_SAMPLES_SQL: &str = r#"
+    CREATE TABLE metric_samples (
+        t_ms         INTEGER PRIMARY KEY,
+        cpu          REAL NOT NULL,
+        memory       REAL NOT NULL,
+        disk         REAL NOT NULL,
+        bytes_recv   INTEGER NOT NULL,
+        bytes_sent   INTEGER NOT NULL,
+        health_score REAL NOT NULL
+    );
+"#;
 
 #[derive(Clone)]
 pub struct Db {

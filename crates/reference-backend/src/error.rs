@@ -44,6 +44,14 @@ impl FieldError {
             kind: "value_error".into(),
         }
     }
+
+    pub fn query(field: &str, msg: impl Into<String>) -> Self {
+        FieldError {
+            loc: vec!["query".into(), field.into()],
+            msg: msg.into(),
+            kind: "value_error".into(),
+        }
+    }
 }
 
 pub type ApiResult<T> = Result<T, AppError>;

@@ -178,6 +178,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let sampler = {
         let state = state.clone();
         metrics::spawn_sampler(state.metrics.clone(), interval, stop_rx, move |sample| {
+            metrics::history::spawn_record(&state, sample);
             realtime::on_sample(&state, sample)
         })
     };

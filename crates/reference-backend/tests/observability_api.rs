@@ -237,3 +237,125 @@ async fn report_is_flat_with_a_health_score() {
     assert_eq!(d["metrics_summary"], serde_json::json!({}));
     assert!(d["platform"]["hostname"].is_string());
 }
+
+mod series {
+    use super::*;
+    use reference_backend::metrics::history::{self, Row};
+
+    async fn store(b: &Backend, rows: Vec<Row>) {
+        b.state
+            .db
+            .call(move |conn| {
+                for row in &rows {
+                    history::record(conn, row)?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+    }
+
+    fn row(t_ms: i64, cpu: f64, recv: u64) -> Row {
+        Row {
+            t_ms,
+            cpu,
+            memory: 40.0,
+            disk: 30.0,
+            bytes_recv: recv,
+            bytes_sent: 0,
+            health_score: 77.0,
+        }
+    }
+
+    #[tokio::test]
+    async fn only_administrators_may_read_it() {
+        let b = Backend::start().await;
+        let uri = format!("{PREFIX}/series");
+        assert_eq!(b.get(&uri, None).await.status, StatusCode::UNAUTHORIZED);
+        let teacher = b.teacher_token().await;
+        assert_eq!(
+            b.get(&uri, Some(&teacher)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+
+    #[tokio::test]
+    async fn a_day_of_samples_comes_back_in_at_most_a_thousand_buckets_with_min_max_and_mean() {
+        let b = Backend::start().await;
+        let token = b.admin_token().await;
+        let now = chrono::Utc::now().timestamp_millis();
+        let start = now - 24 * 3600 * 1000;
+        // A sample every 5 s for a day; one spike to 99 %.
+        let rows: Vec<Row> = (0..17_280)
+            .map(|i| {
+                row(
+                    start + i * 5_000,
+                    if i == 9_000 { 99.0 } else { 10.0 },
+                    i as u64 * 500,
+                )
+            })
+            .collect();
+        store(&b, rows).await;
+        let uri = format!("{PREFIX}/series?start={}&end={}", start / 1000, now / 1000);
+        let reply = b.get(&uri, Some(&token)).await;
+        let d = data(&reply);
+        let t = d["series"]["timestamps"].as_array().unwrap();
+        assert!((990..=1000).contains(&t.len()), "{} buckets", t.len());
+        assert_eq!(d["series"]["step_seconds"], 87.0);
+        let max = d["series"]["cpu_percent"]["max"].as_array().unwrap();
+        assert!(max.iter().any(|v| v == 99.0), "the spike survives");
+        let mean = d["series"]["cpu_percent"]["mean"].as_array().unwrap();
+        assert!(
+            mean.iter().all(|v| v.as_f64().unwrap() < 20.0),
+            "and is not drawn as the mean"
+        );
+        let rate = d["series"]["network_recv_bytes_per_second"]["mean"]
+            .as_array()
+            .unwrap();
+        assert_eq!(rate[5], 100.0, "500 B every 5 s");
+        assert_eq!(d["series"]["health_score"]["min"][0], 77.0);
+        // Compact: a day is a few tens of kilobytes of JSON.
+        assert!(reply.text.len() < 160_000, "{} bytes", reply.text.len());
+    }
+
+    #[tokio::test]
+    async fn the_default_range_is_the_last_15_minutes_at_the_sampler_interval() {
+        let b = Backend::start().await;
+        let token = b.admin_token().await;
+        let now = chrono::Utc::now().timestamp_millis();
+        store(
+            &b,
+            vec![row(now - 3_600_000, 1.0, 0), row(now - 60_000, 2.0, 0)],
+        )
+        .await;
+        let reply = b.get(&format!("{PREFIX}/series"), Some(&token)).await;
+        let d = data(&reply);
+        assert_eq!(d["series"]["cpu_percent"]["mean"], serde_json::json!([2.0]));
+        let span = d["end"].as_f64().unwrap() - d["start"].as_f64().unwrap();
+        assert_eq!(span, 900.0);
+    }
+
+    #[tokio::test]
+    async fn a_bad_range_is_a_422_naming_the_parameter() {
+        let b = Backend::start().await;
+        let token = b.admin_token().await;
+        for (query, field) in [
+            ("start=100&end=50", "start"),
+            ("start=0&end=1000000", "start"),
+            ("start=abc", "start"),
+            ("start=100&end=200&step=-1", "step"),
+        ] {
+            let reply = b
+                .get(&format!("{PREFIX}/series?{query}"), Some(&token))
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{query}: {}",
+                reply.text
+            );
+            let loc = reply.body["detail"][0]["loc"].to_string();
+            assert!(loc.contains(field), "{query}: {loc}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Host metrics: a sampler on a fixed interval feeding a bounded history.
 
+pub mod history;
 pub mod sampler;
 
 use sampler::{Sample, Sampler};

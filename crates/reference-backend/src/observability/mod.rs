@@ -1,6 +1,7 @@
 //! `/api/v1/observability/infrastructure/*`: the six endpoints of docs/contracts/api.md, Infrastructure
 //! with real values, inside `{"status":"success","data":…}`. Administrators only.
 
+mod series;
 pub mod thresholds;
 
 use crate::auth::AuthUser;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{PREFIX}/summary"), get(summary))
         .route(&format!("{PREFIX}/health"), get(health))
         .route(&format!("{PREFIX}/report"), get(report))
+        .route(&format!("{PREFIX}/series"), get(series::series))
 }
 
 fn success(data: Value) -> Json<Value> {
