@@ -8,11 +8,12 @@ use std::collections::VecDeque;
 
 /// How far back the charts go.
 pub(crate) const DEFAULT_RETENTION_MS: f64 = 15.0 * 60.0 * 1000.0;
-/// Never more points than this, whatever the interval.
-pub(crate) const MAX_POINTS: usize = 1000;
+/// Never more points than this, whatever the interval: a day of stored
+/// history (1,000 buckets) plus live readings.
+pub(crate) const MAX_POINTS: usize = 2000;
 
 /// One charted reading.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     /// When it was sampled (ms since the epoch: the report's timestamp, else arrival).
     pub t_ms: f64,
@@ -29,6 +30,10 @@ pub struct Point {
     pub rx_bps: Option<f64>,
     /// Bytes sent per second, derived like `rx_bps`.
     pub tx_bps: Option<f64>,
+    /// The time it stands for: 0 for one reading, a bucket's width for stored
+    /// history (a line breaks only where points are further apart than that).
+    #[serde(default)]
+    pub step_ms: f64,
 }
 
 /// Bytes per second between two readings of cumulative counters.
@@ -147,35 +152,70 @@ impl History {
             health_score: report.health_score,
             tx_bps: rates.map(|r| r.0),
             rx_bps: rates.map(|r| r.1),
+            step_ms: 0.0,
         });
+        self.trim();
+        true
+    }
+
+    /// Adds earlier readings (stored history, or what this session saw before)
+    /// in front of the ones already held; where both cover the same time, the
+    /// readings already held win.
+    pub fn seed(&mut self, earlier: impl IntoIterator<Item = Point>) {
+        let first_held = self.points.front().map_or(f64::INFINITY, |p| p.t_ms);
+        let mut seeded: Vec<Point> = earlier
+            .into_iter()
+            .filter(|p| p.t_ms.is_finite() && p.t_ms < first_held)
+            .collect();
+        seeded.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
+        seeded.dedup_by(|a, b| a.t_ms == b.t_ms);
+        for p in seeded.into_iter().rev() {
+            self.points.push_front(p);
+        }
+        self.trim();
+    }
+
+    /// Keeps `retention_ms` of readings from now on (a range change).
+    pub fn set_retention(&mut self, retention_ms: f64) {
+        self.retention_ms = retention_ms;
+        self.trim();
+    }
+
+    /// Drops what is older than the retention, counted back from the newest
+    /// reading, and the oldest beyond [`MAX_POINTS`].
+    fn trim(&mut self) {
+        let Some(newest) = self.points.back().map(|p| p.t_ms) else {
+            return;
+        };
         while self.points.len() > MAX_POINTS
             || self
                 .points
                 .front()
-                .is_some_and(|p| p.t_ms < t_ms - self.retention_ms)
+                .is_some_and(|p| p.t_ms < newest - self.retention_ms)
         {
             self.points.pop_front();
         }
-        true
     }
 
     /// `(time, value)` pairs for one metric, with a `None` inserted wherever
-    /// two points are more than `gap_ms` apart so the chart line breaks there.
+    /// two points are more than `gap_ms` apart (or, for stored history, more
+    /// than one and a half buckets) so the chart line breaks there.
     pub fn series(
         &self,
         metric: impl Fn(&Point) -> Option<f64>,
         gap_ms: f64,
     ) -> Vec<(f64, Option<f64>)> {
         let mut out = Vec::with_capacity(self.points.len() + 4);
-        let mut previous: Option<f64> = None;
+        let mut previous: Option<&Point> = None;
         for p in &self.points {
-            if let Some(t0) = previous {
-                if p.t_ms - t0 > gap_ms {
-                    out.push(((t0 + p.t_ms) / 2.0, None));
+            if let Some(before) = previous {
+                let allowed = gap_ms.max(before.step_ms.max(p.step_ms) * 1.5);
+                if p.t_ms - before.t_ms > allowed {
+                    out.push(((before.t_ms + p.t_ms) / 2.0, None));
                 }
             }
             out.push((p.t_ms, metric(p)));
-            previous = Some(p.t_ms);
+            previous = Some(p);
         }
         out
     }
@@ -253,6 +293,11 @@ impl LiveMetrics {
     /// The readings for the charts.
     pub fn history(&self) -> &History {
         &self.history
+    }
+
+    /// The readings for the charts, to seed or re-scope.
+    pub fn history_mut(&mut self) -> &mut History {
+        &mut self.history
     }
 
     /// What to say about the data's age.
@@ -430,6 +475,64 @@ mod tests {
                 (60_000.0, Some(60.0))
             ]
         );
+    }
+
+    fn stored(t_ms: f64, cpu: f64, step_ms: f64) -> Point {
+        Point {
+            t_ms,
+            cpu: Some(cpu),
+            memory: None,
+            disk: None,
+            health_score: None,
+            rx_bps: None,
+            tx_bps: None,
+            step_ms,
+        }
+    }
+
+    #[test]
+    fn stored_history_goes_in_front_of_live_readings_which_win_where_both_are() {
+        let mut h = History::new(DEFAULT_RETENTION_MS);
+        let mut r = report("", 50.0, 0, 0);
+        r.timestamp = None;
+        h.record(&r, 600_000.0, 30_000.0);
+        h.seed([
+            stored(590_000.0, 2.0, 5_000.0),
+            stored(580_000.0, 1.0, 5_000.0),
+            stored(600_000.0, 9.0, 5_000.0),
+            stored(-1e9, 0.0, 5_000.0),
+        ]);
+        let cpu: Vec<Option<f64>> = h.points().map(|p| p.cpu).collect();
+        assert_eq!(
+            cpu,
+            [Some(1.0), Some(2.0), Some(50.0)],
+            "too old, or covered: dropped"
+        );
+        // A later live reading is appended as usual.
+        h.record(&r, 605_000.0, 30_000.0);
+        assert_eq!(h.len(), 4);
+    }
+
+    #[test]
+    fn a_longer_retention_keeps_more_and_a_shorter_one_trims() {
+        let mut h = History::new(3_600_000.0);
+        h.seed((0..=60).map(|m| stored(f64::from(m) * 60_000.0, 1.0, 60_000.0)));
+        assert_eq!(h.len(), 61);
+        h.set_retention(DEFAULT_RETENTION_MS);
+        assert_eq!(h.len(), 16, "the last 15 minutes, counted from the newest");
+    }
+
+    #[test]
+    fn buckets_one_step_apart_are_a_line_and_further_apart_a_gap() {
+        let mut h = History::new(f64::INFINITY);
+        h.seed([
+            stored(0.0, 1.0, 87_000.0),
+            stored(87_000.0, 2.0, 87_000.0),
+            stored(400_000.0, 3.0, 87_000.0),
+        ]);
+        let s = h.series(|p| p.cpu, 15_000.0);
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[2], (243_500.0, None));
     }
 
     #[test]
