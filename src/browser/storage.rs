@@ -1,5 +1,5 @@
-//! localStorage access that never fails loudly: storage can be disabled or
-//! full, and then the session simply lives in memory.
+//! localStorage and sessionStorage access that never fails loudly: storage can
+//! be disabled or full, and then the data simply lives in memory.
 
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
@@ -26,11 +26,33 @@ pub(crate) fn remove(key: &str) {
     }
 }
 
-/// Removes every key starting with `prefix`.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// What this tab stored under `key` (sessionStorage: this tab, until it closes).
+pub(crate) fn session_read(key: &str) -> Option<String> {
+    session_storage()?.get_item(key).ok()?
+}
+
+/// Stores `value` for this tab's session.
+pub(crate) fn session_write(key: &str, value: &str) {
+    if let Some(storage) = session_storage() {
+        if storage.set_item(key, value).is_err() {
+            web_sys::console::warn_1(&format!("could not store {key} for this session").into());
+        }
+    }
+}
+
+/// Removes every key starting with `prefix`, in localStorage and in this
+/// tab's sessionStorage.
 pub(crate) fn remove_with_prefix(prefix: &str) {
-    let Some(storage) = local_storage() else {
-        return;
-    };
+    for storage in [local_storage(), session_storage()].into_iter().flatten() {
+        remove_from(&storage, prefix);
+    }
+}
+
+fn remove_from(storage: &web_sys::Storage, prefix: &str) {
     let len = storage.length().unwrap_or(0);
     let keys: Vec<String> = (0..len)
         .filter_map(|i| storage.key(i).ok().flatten())

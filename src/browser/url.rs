@@ -21,6 +21,44 @@ pub(crate) fn resolve_against(origin: &str, target: &str) -> Option<Resolved> {
     })
 }
 
+/// The current page's path with query parameters set (`Some`) or removed
+/// (`None`), every other parameter and the hash kept as they are.
+pub(crate) fn current_with_query(changes: &[(&str, Option<&str>)]) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let (path, search, hash) = (
+        location.pathname().ok()?,
+        location.search().ok()?,
+        location.hash().ok()?,
+    );
+    Some(with_query(&path, &search, &hash, changes))
+}
+
+/// `path?search#hash` with `changes` applied to the query (URLSearchParams'
+/// encoding).
+pub(crate) fn with_query(
+    path: &str,
+    search: &str,
+    hash: &str,
+    changes: &[(&str, Option<&str>)],
+) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(search) else {
+        return format!("{path}{hash}");
+    };
+    for (key, value) in changes {
+        match value {
+            Some(v) => params.set(key, v),
+            None => params.delete(key),
+        }
+    }
+    let query: String = params.to_string().into();
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!("{path}{query}{hash}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -28,6 +66,33 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     const ORIGIN: &str = "https://dashboard.example";
+
+    #[wasm_bindgen_test]
+    fn a_query_change_keeps_the_other_parameters_and_the_hash() {
+        let changes = [("range", Some("1h")), ("from", None), ("to", None)];
+        assert_eq!(
+            with_query(
+                "/observability",
+                "?interval=10s&from=1&to=2",
+                "#cpu-chart",
+                &changes
+            ),
+            "/observability?interval=10s&range=1h#cpu-chart"
+        );
+        assert_eq!(
+            with_query("/observability", "", "", &[("from", None)]),
+            "/observability"
+        );
+        assert_eq!(
+            with_query(
+                "/o",
+                "?a=1",
+                "",
+                &[("to", Some("2025-01-01T00:00:00.000Z"))]
+            ),
+            "/o?a=1&to=2025-01-01T00%3A00%3A00.000Z"
+        );
+    }
 
     #[wasm_bindgen_test]
     fn chromium_resolves_no_kept_hostile_target_off_the_origin() {

@@ -157,7 +157,7 @@ pub(crate) fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
 pub(crate) fn EChart(
     /// A short description for assistive technology (the data is also shown as text).
     #[prop(into)]
-    label: String,
+    label: Signal<String>,
     option: Signal<Option<TimeChart>>,
     charts: ReadSignal<ChartsState>,
 ) -> impl IntoView {

@@ -58,6 +58,9 @@ pub struct TimeChart {
     pub thresholds: Vec<Threshold>,
     /// Whether the chart shows a legend (charts with more than one line).
     pub legend: bool,
+    /// The time axis's bounds (ms), when the chart shows a chosen range;
+    /// otherwise it spans the readings.
+    pub window: Option<(f64, f64)>,
 }
 
 impl TimeChart {
@@ -119,6 +122,9 @@ impl TimeChart {
     }
 
     fn time_bounds(&self) -> Option<(f64, f64)> {
+        if self.window.is_some() {
+            return self.window;
+        }
         let points = &self.lines.first()?.points;
         let first = points.first()?.0;
         let last = points.last()?.0;
@@ -211,7 +217,16 @@ mod tests {
             }],
             thresholds: vec![],
             legend: false,
+            window: None,
         }
+    }
+
+    #[test]
+    fn a_chosen_range_sets_the_time_axis() {
+        let mut c = chart(vec![(100_000.0, Some(1.0))]);
+        c.window = Some((0.0, 3_600_000.0));
+        assert_eq!(c.option()["xAxis"]["min"], 0.0);
+        assert_eq!(c.update()["xAxis"]["max"], 3_600_000.0);
     }
 
     #[test]

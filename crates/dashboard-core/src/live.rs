@@ -158,20 +158,29 @@ impl History {
         true
     }
 
-    /// Adds earlier readings (stored history, or what this session saw before)
-    /// in front of the ones already held; where both cover the same time, the
-    /// readings already held win.
+    /// Adds readings from elsewhere (the backend's stored history, or what
+    /// this session saw before) where the history has none: a stored bucket
+    /// that already holds a reading is left out, so finer live readings are
+    /// never replaced by coarser buckets, and gaps (a reload, a visit to
+    /// another page) are filled.
     pub fn seed(&mut self, earlier: impl IntoIterator<Item = Point>) {
-        let first_held = self.points.front().map_or(f64::INFINITY, |p| p.t_ms);
-        let mut seeded: Vec<Point> = earlier
+        let held: Vec<f64> = self.points.iter().map(|p| p.t_ms).collect();
+        let covered = |p: &Point| {
+            let i = held.partition_point(|t| *t < p.t_ms);
+            held.get(i)
+                .is_some_and(|t| *t < p.t_ms + p.step_ms.max(1.0))
+        };
+        let mut all: Vec<Point> = earlier
             .into_iter()
-            .filter(|p| p.t_ms.is_finite() && p.t_ms < first_held)
+            .filter(|p| p.t_ms.is_finite() && !covered(p))
             .collect();
-        seeded.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
-        seeded.dedup_by(|a, b| a.t_ms == b.t_ms);
-        for p in seeded.into_iter().rev() {
-            self.points.push_front(p);
+        if all.is_empty() {
+            return;
         }
+        all.extend(self.points.drain(..));
+        all.sort_by(|a, b| a.t_ms.total_cmp(&b.t_ms));
+        all.dedup_by(|a, b| a.t_ms == b.t_ms);
+        self.points = all.into();
         self.trim();
     }
 
@@ -491,26 +500,37 @@ mod tests {
     }
 
     #[test]
-    fn stored_history_goes_in_front_of_live_readings_which_win_where_both_are() {
+    fn stored_history_fills_what_the_live_readings_do_not_cover() {
         let mut h = History::new(DEFAULT_RETENTION_MS);
         let mut r = report("", 50.0, 0, 0);
         r.timestamp = None;
-        h.record(&r, 600_000.0, 30_000.0);
+        // Live readings every second, then a visit elsewhere, then again.
+        for t in [500_000.0, 501_000.0, 502_000.0, 600_000.0] {
+            h.record(&r, t, 30_000.0);
+        }
         h.seed([
-            stored(590_000.0, 2.0, 5_000.0),
-            stored(580_000.0, 1.0, 5_000.0),
-            stored(600_000.0, 9.0, 5_000.0),
-            stored(-1e9, 0.0, 5_000.0),
+            stored(490_000.0, 1.0, 10_000.0),
+            stored(500_000.0, 9.0, 10_000.0), // holds live readings: left out
+            stored(550_000.0, 2.0, 10_000.0), // the gap: filled
+            stored(550_000.0, 3.0, 10_000.0), // a duplicate
+            stored(-1e9, 0.0, 10_000.0),      // older than the retention
         ]);
-        let cpu: Vec<Option<f64>> = h.points().map(|p| p.cpu).collect();
+        let cpu: Vec<(f64, Option<f64>)> = h.points().map(|p| (p.t_ms, p.cpu)).collect();
         assert_eq!(
             cpu,
-            [Some(1.0), Some(2.0), Some(50.0)],
-            "too old, or covered: dropped"
+            [
+                (490_000.0, Some(1.0)),
+                (500_000.0, Some(50.0)),
+                (501_000.0, Some(50.0)),
+                (502_000.0, Some(50.0)),
+                (550_000.0, Some(2.0)),
+                (600_000.0, Some(50.0))
+            ]
         );
-        // A later live reading is appended as usual.
+        // The same again adds nothing; a later live reading is appended as usual.
+        h.seed([stored(490_000.0, 1.0, 10_000.0)]);
         h.record(&r, 605_000.0, 30_000.0);
-        assert_eq!(h.len(), 4);
+        assert_eq!(h.len(), 7);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub(crate) fn percent_chart(
         lines: vec![line(name.into(), color, series, 1.0)],
         thresholds,
         legend: false,
+        window: None,
     }
 }
 
@@ -67,6 +68,7 @@ pub(crate) fn network_chart(received: &Series, sent: &Series) -> TimeChart {
         ],
         thresholds: vec![],
         legend: true,
+        window: None,
     }
 }
 
@@ -78,5 +80,6 @@ pub(crate) fn score_chart(series: &Series) -> TimeChart {
         lines: vec![line("Health score".into(), "#7c3aed", series, 1.0)],
         thresholds: vec![],
         legend: false,
+        window: None,
     }
 }

@@ -2,8 +2,10 @@
 //! latest value and range, and a data table (rendered only while opened).
 
 use super::chart_options::{network_chart, percent_chart, score_chart};
+use super::history::HistorySource;
 use super::panels::clock;
 use super::use_feed;
+use crate::services::api::ApiError;
 use crate::services::charts::{ChartsState, EChart};
 use dashboard_core::chart::TimeChart;
 use dashboard_core::format;
@@ -15,12 +17,27 @@ type Series = Vec<(f64, Option<f64>)>;
 
 #[allow(unreachable_pub)]
 #[component]
-pub(crate) fn ChartGrid(charts: ReadSignal<ChartsState>) -> impl IntoView {
+pub(crate) fn ChartGrid(
+    charts: ReadSignal<ChartsState>,
+    stored_history: LocalResource<Result<HistorySource, ApiError>>,
+) -> impl IntoView {
     let feed = use_feed();
-    // Charts are rebuilt only when the history gains a point, not on every poll.
+    let range = feed.range;
+    // Charts are rebuilt only when the history changes, not on every poll.
     let history_key = Memo::new(move |_| {
-        feed.metrics
-            .with(|m| (m.history().len(), m.history().last().map(|p| p.t_ms)))
+        feed.metrics.with(|m| {
+            let h = m.history();
+            (
+                h.len(),
+                h.points().next().map(|p| p.t_ms),
+                h.last().map(|p| p.t_ms),
+            )
+        })
+    });
+    // The time axis: the chosen window, or the range back from the newest reading.
+    let window = Memo::new(move |_| {
+        let newest = history_key.get().2?;
+        Some(range.get().window(newest))
     });
     let limits = Memo::new(move |_| {
         feed.metrics
@@ -31,8 +48,14 @@ pub(crate) fn ChartGrid(charts: ReadSignal<ChartsState>) -> impl IntoView {
             // Read (not just track): a memo never read has no sources and never changes.
             let _ = history_key.get();
             let gap = feed.gap_ms.get_untracked();
-            feed.metrics
-                .with_untracked(|m| m.history().series(metric, gap))
+            let mut series = feed
+                .metrics
+                .with_untracked(|m| m.history().series(metric, gap));
+            // A chosen window shows only its own readings.
+            if let Some((start, end)) = window.get().filter(|_| !range.get().is_live()) {
+                series.retain(|(t, _)| (start..=end).contains(t));
+            }
+            series
         })
     };
     let cpu = series(|p| p.cpu);
@@ -42,13 +65,24 @@ pub(crate) fn ChartGrid(charts: ReadSignal<ChartsState>) -> impl IntoView {
     let tx = series(|p| p.tx_bps);
     let score = series(|p| p.health_score);
 
+    let framed = move |chart: TimeChart| TimeChart {
+        window: window.get(),
+        ..chart
+    };
     let pct = move |name: &'static str,
                     color: &'static str,
                     s: Memo<Series>,
                     pick: fn(&dashboard_core::infra::Thresholds) -> Limits| {
         Signal::derive(move || {
             let s = s.get();
-            (!s.is_empty()).then(|| percent_chart(name, color, &s, limits.get().map(|t| pick(&t))))
+            (!s.is_empty()).then(|| {
+                framed(percent_chart(
+                    name,
+                    color,
+                    &s,
+                    limits.get().map(|t| pick(&t)),
+                ))
+            })
         })
     };
     let cpu_chart = pct("CPU", "#2563eb", cpu, |t| t.cpu);
@@ -56,21 +90,36 @@ pub(crate) fn ChartGrid(charts: ReadSignal<ChartsState>) -> impl IntoView {
     let disk_chart = pct("Disk", "#ea580c", disk, |t| t.disk);
     let network = Signal::derive(move || {
         let (rx, tx) = (rx.get(), tx.get());
-        (!rx.is_empty()).then(|| network_chart(&rx, &tx))
+        (!rx.is_empty()).then(|| framed(network_chart(&rx, &tx)))
     });
     let score_option = Signal::derive(move || {
         let s = score.get();
-        s.iter().any(|(_, v)| v.is_some()).then(|| score_chart(&s))
+        s.iter()
+            .any(|(_, v)| v.is_some())
+            .then(|| framed(score_chart(&s)))
     });
+
+    let span = Signal::derive(move || range.get().label());
+    let history_note = move || match stored_history.get() {
+        Some(Ok(HistorySource::Session)) => Some(
+            "This backend keeps no history: the charts show what this tab has seen.".to_string(),
+        ),
+        Some(Err(err)) => Some(format!(
+            "The stored history could not be loaded: {} The charts fill as new readings arrive.",
+            err.user_message()
+        )),
+        _ => None,
+    };
 
     view! {
         <section class="chart-grid" aria-labelledby="charts-heading">
-            <h2 id="charts-heading" class="visually-hidden">"History (last 15 minutes)"</h2>
-            <ChartFigure id="cpu-chart" title="CPU usage" option=cpu_chart columns=vec![("CPU", cpu)] fmt=percent charts />
-            <ChartFigure id="memory-chart" title="Memory usage" option=memory_chart columns=vec![("Memory", memory)] fmt=percent charts />
-            <ChartFigure id="disk-chart" title="Disk usage" option=disk_chart columns=vec![("Disk", disk)] fmt=percent charts />
-            <ChartFigure id="network-chart" title="Network throughput" option=network columns=vec![("Received", rx), ("Sent", tx)] fmt=rate charts />
-            <ChartFigure id="score-chart" title="Health score" option=score_option columns=vec![("Score", score)] fmt=plain charts />
+            <h2 id="charts-heading" class="visually-hidden">{move || format!("History ({})", span.get())}</h2>
+            {move || history_note().map(|note| view! { <p class="history-note muted" role="status">{note}</p> })}
+            <ChartFigure id="cpu-chart" title="CPU usage" option=cpu_chart columns=vec![("CPU", cpu)] fmt=percent charts span />
+            <ChartFigure id="memory-chart" title="Memory usage" option=memory_chart columns=vec![("Memory", memory)] fmt=percent charts span />
+            <ChartFigure id="disk-chart" title="Disk usage" option=disk_chart columns=vec![("Disk", disk)] fmt=percent charts span />
+            <ChartFigure id="network-chart" title="Network throughput" option=network columns=vec![("Received", rx), ("Sent", tx)] fmt=rate charts span />
+            <ChartFigure id="score-chart" title="Health score" option=score_option columns=vec![("Score", score)] fmt=plain charts span />
         </section>
     }
 }
@@ -114,6 +163,8 @@ fn ChartFigure(
     columns: Vec<(&'static str, Memo<Series>)>,
     fmt: fn(f64) -> String,
     charts: ReadSignal<ChartsState>,
+    /// "the last 15 minutes": what the chart covers.
+    span: Signal<String>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let (first_name, first) = columns[0];
@@ -122,7 +173,7 @@ fn ChartFigure(
     view! {
         <figure id=id class="card chart-card" aria-labelledby=format!("{id}-title")>
             <h3 id=format!("{id}-title")>{title}</h3>
-            <EChart label=format!("{title} over the last 15 minutes; the values are in the data table below") option charts />
+            <EChart label=Signal::derive(move || format!("{title} over {}; the values are in the data table below", span.get())) option charts />
             <figcaption class="muted">{caption}</figcaption>
             <details on:toggle=move |ev| {
                 use wasm_bindgen::JsCast;

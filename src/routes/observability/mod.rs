@@ -1,14 +1,19 @@
 //! `/observability`: live infrastructure metrics for administrators.
 //!
-//! One poller fetches the report on the chosen interval (kept in the URL as
-//! `?interval=`); a pushed report (realtime) enters through the same
+//! The charts open with the backend's stored history for the chosen range
+//! (`?range=` or `?from=&to=`), or what this tab has seen before when the
+//! backend keeps none. One poller then fetches the report on the chosen
+//! interval (`?interval=`); a pushed report (realtime) enters through the same
 //! [`LiveFeed::ingest_value`]. When the infrastructure endpoints answer 404 the
 //! page falls back to `/api/v1/health` and says so.
 
 mod chart_options;
 mod figures;
+mod history;
 mod panels;
+mod range_picker;
 
+use crate::browser::url::current_with_query;
 use crate::hooks::use_channel_event;
 use crate::hooks::use_poller;
 use crate::hooks::use_safe_navigate;
@@ -21,10 +26,11 @@ use dashboard_core::infra::{
     parse_health_fallback, parse_report, parse_summary, InfraReport, Summary,
 };
 use dashboard_core::interval;
-use dashboard_core::live::{Freshness, LiveMetrics};
+use dashboard_core::live::{Freshness, LiveMetrics, Point};
+use dashboard_core::range::{TimeRange, MAX_SPAN_MS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 use leptos_router::NavigateOptions;
 use serde_json::Value;
 
@@ -47,9 +53,16 @@ pub(crate) struct LiveFeed {
     pub metrics: RwSignal<LiveMetrics>,
     /// Readings further apart than this break the charts and yield no network rate.
     pub gap_ms: Memo<f64>,
+    /// The range the charts show.
+    pub range: Memo<TimeRange>,
 }
 
 impl LiveFeed {
+    /// Earlier points (stored history, or this tab's earlier readings).
+    pub(crate) fn seed(&self, points: Vec<Point>) {
+        let _ = self.metrics.try_update(|m| m.history_mut().seed(points));
+    }
+
     /// A report, polled or pushed.
     pub(crate) fn ingest(&self, report: InfraReport) {
         // A poll answered after the page unmounted lands here too: drop it.
@@ -80,7 +93,6 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
     let config = expect_context::<AppConfig>();
     let api = use_api();
     let query = use_query_map();
-    let location = use_location();
     let navigate = use_safe_navigate();
 
     let default_interval = Some(config.refresh_interval_secs * 1000.0);
@@ -91,11 +103,42 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
             .unwrap_or(default_interval)
     });
     let gap_ms = Memo::new(move |_| (interval.get().unwrap_or(5_000.0) * 3.0).max(15_000.0));
+    let range = Memo::new(move |_| {
+        query
+            .with(|q| TimeRange::from_query(q.get_str("range"), q.get_str("from"), q.get_str("to")))
+    });
+    // A fixed window may lie a day back: keep all the backend keeps.
+    let retention = move |r: TimeRange| {
+        if r.is_live() {
+            r.span_ms()
+        } else {
+            MAX_SPAN_MS + 3_600_000.0
+        }
+    };
     let feed = LiveFeed {
-        metrics: RwSignal::new(LiveMetrics::default()),
+        metrics: RwSignal::new(LiveMetrics::new(retention(range.get_untracked()))),
         gap_ms,
+        range,
     };
     provide_context(feed);
+    history::use_seen_readings(feed);
+    Effect::new(move |previous: Option<TimeRange>| {
+        let r = range.get();
+        if previous.is_some_and(|p| p != r) {
+            feed.metrics
+                .update(|m| m.history_mut().set_retention(retention(r)));
+        }
+        r
+    });
+    // The stored history of the chosen range, fetched again when it changes.
+    let stored_history = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let range = range.get();
+            let api = api.clone();
+            async move { history::load(&api, range, feed).await }
+        }
+    });
     let source = RwSignal::new(Source::Infrastructure);
     let window = RwSignal::new(REPORT_SUMMARY_MINUTES);
     // Each poll refreshes a chosen window's summary alongside the report.
@@ -155,26 +198,43 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
     // One clock for every "… ago" and countdown on the page.
     let now = crate::hooks::use_clock();
 
-    // The figures first: the chart library loads once the first answer is in.
+    // The figures first: the chart library loads once the first answer or
+    // earlier points are in.
     let charts = use_charts(Signal::derive(move || {
-        feed.metrics.with(|m| m.freshness() != Freshness::Loading)
+        feed.metrics
+            .with(|m| m.freshness() != Freshness::Loading || !m.history().is_empty())
     }));
 
-    let on_interval = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let hash = location.hash.get_untracked();
-        navigate(
-            &format!(
-                "/observability?interval={}{}",
-                value,
-                if hash.is_empty() { String::new() } else { hash }
-            ),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+    let on_interval = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            if let Some(target) = current_with_query(&[("interval", Some(&value))]) {
+                navigate(
+                    &target,
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    };
+    // A range change is a new entry in the history: back and forward move
+    // between ranges.
+    let on_range = move |changes: Vec<(&'static str, Option<String>)>| {
+        let changes: Vec<(&str, Option<&str>)> =
+            changes.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+        if let Some(target) = current_with_query(&changes) {
+            navigate(
+                &target,
+                NavigateOptions {
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
     };
     let on_window = move |minutes: u32| window.set(minutes);
 
@@ -206,6 +266,7 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
                     </button>
                     <span class="updated muted">{updated}</span>
                 </div>
+                <range_picker::RangePicker range on_change=on_range />
             </div>
             <Show when=move || source.get() == Source::HealthFallback>
                 <p class="alert alert-info" role="status">
@@ -231,7 +292,7 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
                     <panels::NetworkCard />
                 </div>
             </div>
-            <figures::ChartGrid charts />
+            <figures::ChartGrid charts stored_history />
             <div class="obs-details">
                 <panels::ProcessCard />
                 <panels::PlatformCard />

@@ -1,0 +1,145 @@
+// /observability opens full: the backend's stored history, this tab's earlier
+// readings, and the time range kept in the URL.
+import type { Page } from "@playwright/test";
+import { test, expect, isLocal } from "../support/fixtures";
+import { credentials } from "../support/credentials";
+import { fillSignIn } from "../support/auth";
+import { LocalStack } from "../support/stack";
+
+const REPORT = "/api/v1/observability/infrastructure/report";
+const SERIES = "/api/v1/observability/infrastructure/series";
+
+test.skip(!isLocal, "drives the local stack");
+
+async function openAsAdmin(page: Page, path: string, base = "") {
+  await page.goto(`${base}/login?redirect=${encodeURIComponent(path)}`);
+  await fillSignIn(page, credentials.admin);
+  await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
+}
+
+/** "… over N readings." of the CPU chart's caption. */
+async function cpuReadings(page: Page): Promise<number> {
+  const text = (await page.locator("#cpu-chart figcaption").textContent()) ?? "";
+  return Number(text.match(/over (\d+) readings/)?.[1] ?? 0);
+}
+
+/**
+ * From now on the page gets no new reading: report requests are held unanswered
+ * and pushed reports are dropped. What it then shows came from earlier.
+ */
+async function holdNewReadings(page: Page) {
+  await page.route(`**${REPORT}`, () => {});
+  await page.routeWebSocket(/.*/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((frame) => {
+      if (typeof frame === "string" && frame.includes('"metrics.updated"')) return;
+      ws.send(frame);
+    });
+  });
+}
+
+test("a reload shows the earlier points at once, before the next refresh", async ({ page }) => {
+  await openAsAdmin(page, "/observability?interval=1s");
+  await expect.poll(() => cpuReadings(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  const before = await cpuReadings(page);
+  await holdNewReadings(page);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
+  // No report has been answered since the reload, yet the chart is full.
+  await expect.poll(() => cpuReadings(page)).toBeGreaterThanOrEqual(before);
+  await expect(page.locator("#cpu-chart canvas")).toBeVisible();
+});
+
+test("without a series endpoint (404) this tab's readings survive a visit to /chat", async ({ page }) => {
+  await page.route(`**${SERIES}?*`, (r) => r.fulfill({ status: 404, contentType: "application/json", body: '{"detail":"Not Found"}' }));
+  await openAsAdmin(page, "/observability?interval=1s");
+  await expect(page.getByRole("status").filter({ hasText: "This backend keeps no history" })).toBeVisible();
+  await expect.poll(() => cpuReadings(page), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+  const before = await cpuReadings(page);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: "Chat" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+  await holdNewReadings(page);
+  await nav.getByRole("link", { name: "Observability" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
+  await expect.poll(() => cpuReadings(page)).toBeGreaterThanOrEqual(before);
+});
+
+test("the range lives in the URL: kept with the other parameters, on reload, and by back and forward", async ({ page }) => {
+  await openAsAdmin(page, "/observability?interval=10s#charts");
+  const range = page.getByLabel("Range");
+  await expect(range).toHaveValue("15m");
+  await expect(page.getByRole("heading", { name: "History (the last 15 minutes)" })).toBeAttached();
+
+  await range.selectOption({ label: "Last hour" });
+  await expect(page).toHaveURL(/\/observability\?interval=10s&range=1h#charts$/);
+  await expect(page.getByRole("heading", { name: "History (the last hour)" })).toBeAttached();
+  await range.selectOption({ label: "Last 6 hours" });
+  await expect(page).toHaveURL(/range=6h/);
+
+  await page.reload();
+  await expect(page.getByLabel("Range")).toHaveValue("6h");
+  await expect(page.getByLabel("Refresh")).toHaveValue("10s");
+
+  await page.goBack();
+  await expect(page).toHaveURL(/range=1h/);
+  await expect(page.getByLabel("Range")).toHaveValue("1h");
+  await page.goForward();
+  await expect(page.getByLabel("Range")).toHaveValue("6h");
+
+  // Changing the interval keeps the range.
+  await page.getByLabel("Refresh").selectOption("30s");
+  await expect(page).toHaveURL(/\?interval=30s&range=6h#charts$/);
+});
+
+test("a chosen window is a link: from and to in the URL", async ({ page }) => {
+  await openAsAdmin(page, "/observability");
+  await page.getByLabel("Range").selectOption({ label: "Chosen window…" });
+  const window = page.getByRole("form", { name: "Chosen time window" });
+  await window.getByLabel("From").fill("2026-01-01T10:00");
+  await window.getByLabel("To").fill("2026-01-01T09:00");
+  await window.getByRole("button", { name: "Show" }).click();
+  await expect(window.getByRole("alert")).toHaveText("The start must be before the end.");
+  await window.getByLabel("To").fill("2026-01-01T12:30");
+  await window.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/from=2026-01-01T\d\d%3A00%3A00\.000Z&to=2026-01-01T\d\d%3A30%3A00\.000Z/);
+  await expect(page.getByRole("heading", { name: "History (a chosen window of 150 minutes)" })).toBeAttached();
+  await page.reload();
+  await expect(page.getByLabel("Range")).toHaveValue("custom");
+  await expect(page.getByRole("form", { name: "Chosen time window" }).getByLabel("From")).toHaveValue("2026-01-01T10:00");
+});
+
+test.describe("a backend that has run a while", () => {
+  let stack: LocalStack;
+  test.beforeAll(async () => {
+    stack = await LocalStack.start({ name: "history", metricsIntervalSecs: 1 });
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("?range=1h shows what it sampled before the page opened, also after a restart", async ({ page }) => {
+    // Wait, as an administrator's API client, until the backend has stored a few samples.
+    const login = await page.request.post(`${stack.url}/api/v1/auth/login`, {
+      data: { username: credentials.admin.username, password: credentials.admin.password },
+    });
+    const { access_token: token } = await login.json();
+    const stored = async () => {
+      const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+      const reply = await page.request.get(`${stack.url}${SERIES}?start=${hourAgo}`, { headers: { Authorization: `Bearer ${token}` } });
+      return ((await reply.json()).data?.series?.timestamps ?? []).length;
+    };
+    await expect.poll(stored, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+    await holdNewReadings(page);
+    await openAsAdmin(page, "/observability?range=1h", stack.url);
+    // Nothing was read since the page opened: every point is stored history.
+    await expect.poll(() => cpuReadings(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+
+    await stack.stopBackend();
+    await stack.startBackend();
+    const before = await cpuReadings(page);
+    await page.goto(`${stack.url}/observability?range=1h`);
+    await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
+    await expect.poll(() => cpuReadings(page), { timeout: 15_000 }).toBeGreaterThanOrEqual(before);
+  });
+});
