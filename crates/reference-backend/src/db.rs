@@ -74,6 +74,8 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: the metric history (metrics::history)
     METRIC_SAMPLES_SQL,
+    // 4: the alert log (observability::alert_log)
+    crate::observability::alert_log::ALERTS_SQL,
 ];
 
 /// One row per sample the sampler took, kept for a day (metrics::history).

@@ -179,6 +179,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         let state = state.clone();
         metrics::spawn_sampler(state.metrics.clone(), interval, stop_rx, move |sample| {
             metrics::history::spawn_record(&state, sample);
+            observability::alert_log::spawn_record(&state, sample);
             realtime::on_sample(&state, sample)
         })
     };

@@ -359,3 +359,76 @@ mod series {
         }
     }
 }
+
+mod alert_log {
+    use super::*;
+    use reference_backend::observability::alert_log;
+    use reference_backend::observability::thresholds::{Breach, Level};
+
+    async fn raise(b: &Backend, level: Level) -> i64 {
+        let alert = b
+            .state
+            .db
+            .call(move |conn| {
+                let breach = Breach {
+                    level,
+                    metric: "memory",
+                    value: 91.0,
+                    threshold: 90.0,
+                    message: "Memory usage critical: 91.0%".into(),
+                };
+                Ok(alert_log::insert(conn, &breach, 1_700_000_000_000)?)
+            })
+            .await
+            .unwrap();
+        alert["id"].as_i64().unwrap()
+    }
+
+    #[tokio::test]
+    async fn administrators_list_and_acknowledge_once_and_strangers_cannot() {
+        let b = Backend::start().await;
+        let admin = b.admin_token().await;
+        let teacher = b.teacher_token().await;
+        let id = raise(&b, Level::Critical).await;
+
+        let list = "/api/v1/observability/alerts";
+        assert_eq!(b.get(list, None).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            b.get(list, Some(&teacher)).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let reply = b.get(list, Some(&admin)).await;
+        let alerts = data(&reply)["alerts"].as_array().unwrap().clone();
+        assert_eq!(alerts[0]["id"], id);
+        assert_eq!(alerts[0]["level"], "critical");
+        assert_eq!(alerts[0]["metric"], "memory");
+        assert_eq!(alerts[0]["threshold"], 90.0);
+        assert!(alerts[0]["timestamp"]
+            .as_str()
+            .unwrap()
+            .starts_with("2023-11-14T22:13:20"));
+
+        let ack = format!("/api/v1/observability/alerts/{id}/acknowledge");
+        let refused = b
+            .request(axum::http::Method::POST, &ack, Some(&teacher), None)
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let done = b
+            .request(axum::http::Method::POST, &ack, Some(&admin), None)
+            .await;
+        assert_eq!(data(&done)["acknowledged_by"], "admin");
+        assert!(data(&done)["acknowledged_at"].is_string());
+        let listed = b.get(list, Some(&admin)).await;
+        assert_eq!(data(&listed)["alerts"][0]["acknowledged_by"], "admin");
+
+        for missing in ["999999", "abc"] {
+            let uri = format!("/api/v1/observability/alerts/{missing}/acknowledge");
+            let reply = b
+                .request(axum::http::Method::POST, &uri, Some(&admin), None)
+                .await;
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+        }
+        let bad = b.get(&format!("{list}?limit=0"), Some(&admin)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

@@ -1,6 +1,7 @@
 //! `/api/v1/observability/infrastructure/*`: the six endpoints of docs/contracts/api.md, Infrastructure
 //! with real values, inside `{"status":"success","data":…}`. Administrators only.
 
+pub mod alert_log;
 mod series;
 pub mod thresholds;
 
@@ -28,6 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{PREFIX}/health"), get(health))
         .route(&format!("{PREFIX}/report"), get(report))
         .route(&format!("{PREFIX}/series"), get(series::series))
+        .route("/api/v1/observability/alerts", get(alert_log::list))
+        .route(
+            "/api/v1/observability/alerts/{id}/acknowledge",
+            axum::routing::post(alert_log::acknowledge_one),
+        )
 }
 
 fn success(data: Value) -> Json<Value> {

@@ -159,8 +159,9 @@ async fn trigger(
     Ok(Json(json!({})))
 }
 
-/// After each metrics sample: `metrics.updated` for the admins' dashboards, and
-/// an `alert-new` for every threshold newly crossed, both on `private-admin`.
+/// After each metrics sample: `metrics.updated` for the admins' dashboards on
+/// `private-admin` (`alert-new` is published once an alert is stored:
+/// observability::alert_log).
 pub fn on_sample(state: &AppState, sample: &Sample) {
     let Some(publisher) = &state.publisher else {
         return;
@@ -171,20 +172,6 @@ pub fn on_sample(state: &AppState, sample: &Sample) {
         "metrics.updated",
         json!({ "timestamp": sample.timestamp, "infrastructure": report }),
     );
-    for breach in state.alerts.crossings(&state.thresholds, sample) {
-        publisher.spawn_trigger(
-            vec![ADMIN_CHANNEL.into()],
-            "alert-new",
-            json!({
-                "level": breach.level,
-                "metric": breach.metric,
-                "value": breach.value,
-                "threshold": breach.threshold,
-                "message": breach.message,
-                "timestamp": sample.timestamp,
-            }),
-        );
-    }
 }
 
 #[cfg(test)]
