@@ -7,8 +7,9 @@ use crate::layout::Layout;
 use crate::routes::chat::ChatPage;
 use crate::routes::observability::ObservabilityPage;
 use crate::routes::{HomePage, LoginPage, NotFoundPage};
+use crate::services::alerts::{AlertFeed, Alerts};
 use crate::services::api::ApiClient;
-use crate::services::realtime::{AlertLog, Realtime, RealtimeLifecycle, RealtimeSubscriptions};
+use crate::services::realtime::{Realtime, RealtimeLifecycle, RealtimeSubscriptions};
 use crate::services::session::{RequireAuth, Session};
 use crate::services::toasts::{ToastHost, Toasts, Tone};
 use dashboard_core::auth::Area;
@@ -53,7 +54,7 @@ fn Shell(config: AppConfig) -> impl IntoView {
     provide_local(Session::start(api.clone()));
     let toasts = Toasts::new();
     provide_context(toasts);
-    provide_context(AlertLog::new());
+    provide_context(Alerts::new());
     let realtime = config
         .pusher
         .as_ref()
@@ -70,6 +71,7 @@ fn Shell(config: AppConfig) -> impl IntoView {
         <Router>
             <RealtimeLifecycle />
             <RealtimeSubscriptions />
+            <AlertFeed />
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=HomePage />

@@ -2,6 +2,7 @@
 //! the routed content and a footer.
 
 use crate::app::PRODUCT_NAME;
+use crate::services::alerts::AlertBadge;
 use crate::services::realtime::RealtimeIndicator;
 use crate::services::session::{use_auth, AuthView, UserMenu};
 use dashboard_core::auth::Area;
@@ -24,6 +25,9 @@ pub(crate) fn Layout(children: Children) -> impl IntoView {
             </A>
             <MainNav />
             <div class="header-slots">
+                <div class="slot-alerts" data-slot="alerts">
+                    <AlertBadge />
+                </div>
                 <div class="slot-realtime" data-slot="realtime">
                     <Show when=move || matches!(auth.get(), AuthView::SignedIn(_))>
                         <RealtimeIndicator />

@@ -57,7 +57,7 @@ const result = await build({
   target: "es2020",
   write: false,
   legalComments: "none",
-  banner: { js: `/*! ECharts ${echartsVersion} subset (line, grid, legend, markLine, tooltip, canvas) | Apache-2.0 | https://echarts.apache.org */` },
+  banner: { js: `/*! ECharts ${echartsVersion} subset (line, grid, legend, markLine, tooltip, dataZoom inside, toolbox box-zoom, canvas) | Apache-2.0 | https://echarts.apache.org */` },
 });
 const echarts = result.outputFiles[0].text;
 const echartsName = `echarts-${hash(echarts)}.js`;

@@ -90,6 +90,14 @@ test("the range lives in the URL: kept with the other parameters, on reload, and
   // Changing the interval keeps the range.
   await page.getByLabel("Refresh").selectOption("30s");
   await expect(page).toHaveURL(/\?interval=30s&range=6h#charts$/);
+
+  // So does the summary's window, which is in the URL too.
+  await page.getByLabel("Summary window").selectOption({ label: "Last 30 min" });
+  await expect(page).toHaveURL(/\?interval=30s&range=6h&window=30m#charts$/);
+  await page.reload();
+  await expect(page.getByLabel("Summary window")).toHaveValue("30");
+  await expect(page.getByLabel("Range")).toHaveValue("6h");
+  await expect(page.getByLabel("Refresh")).toHaveValue("30s");
 });
 
 test("a chosen window is a link: from and to in the URL", async ({ page }) => {

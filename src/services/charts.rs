@@ -35,6 +35,114 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn dispose(this: &EchartsInstance) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(js_namespace = echarts, js_name = connect, catch)]
+    fn echarts_connect(group: &str) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, js_name = dispatchAction, catch)]
+    fn dispatch_action(this: &EchartsInstance, action: &JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, js_name = getOption, catch)]
+    fn get_option(this: &EchartsInstance) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, js_name = getDataURL, catch)]
+    fn get_data_url(this: &EchartsInstance, opts: &JsValue) -> Result<String, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn on(this: &EchartsInstance, event: &str, handler: &js_sys::Function) -> Result<(), JsValue>;
+}
+
+/// Charts drawn inside this context share one crosshair and tooltip (ECharts'
+/// `connect`) and one zoom on the time axis.
+#[derive(Clone, Copy)]
+pub(crate) struct LinkedCharts {
+    group: &'static str,
+    /// The time window (ms) the charts are zoomed to, `None` when not zoomed.
+    pub zoom: RwSignal<Option<(f64, f64)>>,
+    members: StoredValue<Vec<ChartHandle>, LocalStorage>,
+}
+
+impl LinkedCharts {
+    /// Provides a new group to the charts drawn below the calling component.
+    pub(crate) fn provide(group: &'static str) -> LinkedCharts {
+        let linked = LinkedCharts {
+            group,
+            zoom: RwSignal::new(None),
+            members: StoredValue::new_local(Vec::new()),
+        };
+        provide_context(linked);
+        linked
+    }
+
+    /// Back to the whole time axis, on every chart of the group.
+    pub(crate) fn reset_zoom(&self) {
+        for member in self.members.get_value() {
+            member.with(|chart| {
+                let _ = chart.dispatch_action(&json_value(
+                    r#"{"type":"dataZoom","dataZoomIndex":0,"start":0,"end":100}"#,
+                ));
+            });
+        }
+        self.zoom.set(None);
+    }
+}
+
+/// A drawn chart, for what the page asks of it (its zoom window, an image).
+#[derive(Clone, Copy)]
+pub(crate) struct ChartHandle(StoredValue<Option<JsValue>, LocalStorage>);
+
+impl ChartHandle {
+    pub(crate) fn new() -> ChartHandle {
+        ChartHandle(StoredValue::new_local(None))
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&EchartsInstance) -> T) -> Option<T> {
+        let instance = self.0.try_get_value().flatten()?;
+        Some(f(instance.unchecked_ref()))
+    }
+
+    /// The time window (ms) the chart is zoomed to, `None` when it shows its
+    /// whole time axis (or is not drawn).
+    pub(crate) fn zoom_window(&self) -> Option<(f64, f64)> {
+        self.with(zoom_window).flatten()
+    }
+
+    /// The chart as a PNG `data:` URL, on a white background, at twice its
+    /// on-screen resolution.
+    pub(crate) fn png(&self) -> Option<String> {
+        self.with(|chart| {
+            chart
+                .get_data_url(&json_value(
+                    r##"{"type":"png","pixelRatio":2,"backgroundColor":"#ffffff"}"##,
+                ))
+                .ok()
+        })
+        .flatten()
+    }
+}
+
+fn json_value(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+fn number_at(object: &JsValue, key: &str) -> Option<f64> {
+    js_sys::Reflect::get(object, &key.into()).ok()?.as_f64()
+}
+
+/// Read from the option ECharts holds: the first dataZoom's range, in percent
+/// of the axis and in axis values (the linked ones agree).
+fn zoom_window(chart: &EchartsInstance) -> Option<(f64, f64)> {
+    let option = chart.get_option().ok()?;
+    let zooms = js_sys::Reflect::get(&option, &"dataZoom".into()).ok()?;
+    let first = js_sys::Reflect::get(&zooms, &0.into()).ok()?;
+    let (start, end) = (number_at(&first, "start")?, number_at(&first, "end")?);
+    if start <= 0.01 && end >= 99.99 {
+        return None;
+    }
+    Some((
+        number_at(&first, "startValue")?,
+        number_at(&first, "endValue")?,
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +268,14 @@ pub(crate) fn EChart(
     label: Signal<String>,
     option: Signal<Option<TimeChart>>,
     charts: ReadSignal<ChartsState>,
+    /// Filled with the drawn chart, for its zoom window and image.
+    #[prop(optional)]
+    handle: Option<ChartHandle>,
 ) -> impl IntoView {
+    let handle = handle.unwrap_or_else(ChartHandle::new);
+    let linked = use_context::<LinkedCharts>();
+    let zoom_watch: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage> =
+        StoredValue::new_local(None);
     let node = NodeRef::<html::Div>::new();
     let instance: StoredValue<Option<EchartsInstance>, LocalStorage> = StoredValue::new_local(None);
     let observer: StoredValue<Option<SizeWatch>, LocalStorage> = StoredValue::new_local(None);
@@ -189,6 +304,10 @@ pub(crate) fn EChart(
                 *slot = echarts_init(&element, &JsValue::NULL, &opts).ok();
                 if let Some(inst) = slot.as_ref() {
                     observer.set_value(observe_size(&element, inst));
+                    handle.0.set_value(Some(AsRef::<JsValue>::as_ref(inst).clone()));
+                    if let Some(linked) = linked {
+                        zoom_watch.set_value(join(inst, handle, linked));
+                    }
                 }
             }
             if let Some(inst) = slot.as_ref() {
@@ -196,6 +315,12 @@ pub(crate) fn EChart(
                     if inst.set_option(&option, &JsValue::UNDEFINED).is_ok() {
                         crate::browser::perf::mark_once(crate::browser::perf::CHARTS_DRAWN);
                     }
+                }
+                if first {
+                    // Dragging across the chart zooms (the toolbox's box-zoom, on for good).
+                    let _ = inst.dispatch_action(&json_value(
+                        r#"{"type":"takeGlobalCursor","key":"dataZoomSelect","dataZoomSelectActive":true}"#,
+                    ));
                 }
             }
         });
@@ -212,11 +337,18 @@ pub(crate) fn EChart(
                 observer.disconnect();
             }
         });
+        if let Some(linked) = linked {
+            linked
+                .members
+                .try_update_value(|m| m.retain(|h| h.0 != handle.0));
+        }
+        handle.0.try_set_value(None);
         instance.update_value(|i| {
             if let Some(inst) = i.take() {
                 let _ = inst.dispose();
             }
         });
+        zoom_watch.try_set_value(None);
     });
 
     // ECharts owns the inner element; the loading/failure overlay is a sibling.
@@ -246,7 +378,26 @@ fn option_json(chart: &TimeChart, first: bool) -> String {
     .to_string()
 }
 
-/// Keeps the chart's size in step with its box (window resizes, layout changes).
+/// Puts a chart in its group: a shared crosshair and tooltip, and its zoom
+/// reported to the group (ECharts passes a zoom on to the other charts).
+fn join(
+    instance: &EchartsInstance,
+    handle: ChartHandle,
+    linked: LinkedCharts,
+) -> Option<Closure<dyn FnMut()>> {
+    let _ = js_sys::Reflect::set(instance, &"group".into(), &linked.group.into());
+    let _ = echarts_connect(linked.group);
+    linked.members.update_value(|m| m.push(handle));
+    let on_zoom = Closure::<dyn FnMut()>::new(move || {
+        let _ = linked.zoom.try_set(handle.zoom_window());
+    });
+    instance
+        .on("datazoom", on_zoom.as_ref().unchecked_ref())
+        .ok()?;
+    Some(on_zoom)
+}
+
+/// Tells `in_view` whether the chart is on screen.
 fn observe_view(element: &web_sys::HtmlElement, in_view: RwSignal<bool>) -> Option<ViewWatch> {
     let closure = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
         let last = entries.iter().last();
@@ -261,6 +412,7 @@ fn observe_view(element: &web_sys::HtmlElement, in_view: RwSignal<bool>) -> Opti
     Some((observer, closure))
 }
 
+/// Keeps the chart's size in step with its box (window resizes, layout changes).
 fn observe_size(element: &web_sys::HtmlElement, instance: &EchartsInstance) -> Option<SizeWatch> {
     let inst: JsValue = AsRef::<JsValue>::as_ref(instance).clone();
     let closure = Closure::<dyn FnMut()>::new(move || {

@@ -1,6 +1,7 @@
 //! App-wide state and effects, each provided once by the shell as context and
 //! reached through its `use_*` accessor.
 
+pub(crate) mod alerts;
 pub mod api;
 pub(crate) mod charts;
 pub(crate) mod realtime;

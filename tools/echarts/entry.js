@@ -1,11 +1,42 @@
 // The ECharts subset the dashboard draws with: line charts on a grid, with
-// tooltips, legends and threshold lines, on canvas. Exposed as the global
-// `echarts` (the app binds to it from Rust).
-import { init, use } from "echarts/core";
+// tooltips, legends, threshold and alert lines, zoom on the time axis (the
+// wheel, and dragging across a chart through the toolbox's box-zoom, its only
+// toolbox feature), on canvas. Exposed as the global `echarts` (the app binds
+// to it from Rust); `connect` links the charts' crosshairs and zoom.
+import { connect, init, use } from "echarts/core";
 import { LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from "echarts/components";
+import {
+  DataZoomInsideComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
+import { install as installDataZoomSelect } from "echarts/lib/component/dataZoom/installDataZoomSelect.js";
+import ToolboxModel from "echarts/lib/component/toolbox/ToolboxModel.js";
+import ToolboxView from "echarts/lib/component/toolbox/ToolboxView.js";
+import { registerFeature } from "echarts/lib/component/toolbox/featureManager.js";
+import DataZoomFeature from "echarts/lib/component/toolbox/feature/DataZoom.js";
 
-use([LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
+// The toolbox with its box-zoom only (the full ToolboxComponent also brings
+// save-as-image, data view, magic type and restore, which the page does not use).
+function BoxZoomComponent(registers) {
+  registers.registerComponentModel(ToolboxModel);
+  registers.registerComponentView(ToolboxView);
+  registerFeature("dataZoom", DataZoomFeature);
+  use(installDataZoomSelect);
+}
 
-globalThis.echarts = { init };
+use([
+  LineChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  DataZoomInsideComponent,
+  BoxZoomComponent,
+  CanvasRenderer,
+]);
+
+globalThis.echarts = { init, connect };

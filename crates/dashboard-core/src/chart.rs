@@ -18,6 +18,8 @@ const GRID_LINE: &str = "rgba(138,147,166,0.25)";
 /// At least a minute of time axis, ending at the newest reading: a single
 /// reading would otherwise stretch the axis over days.
 const MIN_SPAN_MS: f64 = 60_000.0;
+/// The narrowest zoom: ten seconds of time axis.
+const MIN_ZOOM_MS: f64 = 10_000.0;
 /// Below this many points a line is hard to see, so each point gets a dot.
 const FEW_POINTS: usize = 5;
 
@@ -45,6 +47,17 @@ pub struct Threshold {
     pub color: &'static str,
 }
 
+/// A vertical line at an instant: an alert on the time axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    /// When (ms since the epoch).
+    pub t_ms: f64,
+    /// A short label drawn at the top of the line ("critical").
+    pub label: String,
+    /// A CSS colour for the line and its label.
+    pub color: &'static str,
+}
+
 /// A chart of values over time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeChart {
@@ -56,6 +69,8 @@ pub struct TimeChart {
     pub lines: Vec<Line>,
     /// Lines drawn across the first series at fixed values.
     pub thresholds: Vec<Threshold>,
+    /// Instants marked on the time axis (alerts about this chart's metric).
+    pub markers: Vec<Marker>,
     /// Whether the chart shows a legend (charts with more than one line).
     pub legend: bool,
     /// The time axis's bounds (ms), when the chart shows a chosen range;
@@ -72,6 +87,27 @@ impl TimeChart {
             // Drawn on the canvas: ECharts' HTML tooltips carry inline `style`
             // attributes, which the CSP's `style-src 'self'` refuses.
             "tooltip": { "trigger": "axis", "renderMode": "richText", "confine": true },
+            // Zoom on the time axis: the wheel (or a pinch), and dragging across
+            // the chart, which is ECharts' toolbox box-zoom switched on by the
+            // page with its buttons kept invisible (the page has its own reset).
+            "dataZoom": [{
+                "type": "inside",
+                "xAxisIndex": 0,
+                "filterMode": "none",
+                "zoomOnMouseWheel": true,
+                "moveOnMouseMove": false,
+                "moveOnMouseWheel": false,
+                "minValueSpan": MIN_ZOOM_MS,
+            }],
+            "toolbox": {
+                "right": 0,
+                "top": 0,
+                "itemSize": 1,
+                "showTitle": false,
+                "iconStyle": { "opacity": 0 },
+                "emphasis": { "iconStyle": { "opacity": 0 } },
+                "feature": { "dataZoom": { "yAxisIndex": "none", "filterMode": "none" } },
+            },
             "color": self.lines.iter().map(|l| l.color).collect::<Vec<_>>(),
             "xAxis": {
                 "type": "time",
@@ -147,8 +183,8 @@ impl TimeChart {
                     series["connectNulls"] = false.into();
                     series["lineStyle"] = json!({ "width": 2, "color": line.color });
                 }
-                if i == 0 && !self.thresholds.is_empty() {
-                    series["markLine"] = mark_lines(&self.thresholds);
+                if i == 0 && !(self.thresholds.is_empty() && self.markers.is_empty()) {
+                    series["markLine"] = mark_lines(&self.thresholds, &self.markers);
                 }
                 series
             })
@@ -165,22 +201,28 @@ fn data(points: &Series, scale: f64) -> Vec<Value> {
         .collect()
 }
 
-fn mark_lines(thresholds: &[Threshold]) -> Value {
-    let lines: Vec<Value> = thresholds
-        .iter()
-        .map(|t| {
-            json!({
-                "name": t.name,
-                "yAxis": t.value,
-                "lineStyle": { "color": t.color },
-                "label": {
-                    "position": "insideEndTop",
-                    "formatter": format!("{} {}%", t.name, t.value),
-                    "color": t.color,
-                },
-            })
+fn mark_lines(thresholds: &[Threshold], markers: &[Marker]) -> Value {
+    let levels = thresholds.iter().map(|t| {
+        json!({
+            "name": t.name,
+            "yAxis": t.value,
+            "lineStyle": { "color": t.color },
+            "label": {
+                "position": "insideEndTop",
+                "formatter": format!("{} {}%", t.name, t.value),
+                "color": t.color,
+            },
         })
-        .collect();
+    });
+    let instants = markers.iter().map(|m| {
+        json!({
+            "name": m.label,
+            "xAxis": m.t_ms,
+            "lineStyle": { "color": m.color, "type": "solid", "width": 2 },
+            "label": { "position": "end", "formatter": m.label, "color": m.color },
+        })
+    });
+    let lines: Vec<Value> = levels.chain(instants).collect();
     json!({
         "silent": true,
         "symbol": ["none", "none"],
@@ -216,9 +258,41 @@ mod tests {
                 scale: 1.0,
             }],
             thresholds: vec![],
+            markers: vec![],
             legend: false,
             window: None,
         }
+    }
+
+    #[test]
+    fn alerts_are_vertical_lines_at_their_time() {
+        let mut c = chart(vec![(1.0, Some(1.0))]);
+        c.markers = vec![Marker {
+            t_ms: 5_000.0,
+            label: "critical".into(),
+            color: "#dc2626",
+        }];
+        let mark = &c.option()["series"][0]["markLine"];
+        assert_eq!(mark["data"][0]["xAxis"], 5_000.0);
+        assert_eq!(mark["data"][0]["label"]["formatter"], "critical");
+        assert_eq!(mark["data"][0]["lineStyle"]["type"], "solid");
+    }
+
+    #[test]
+    fn the_time_axis_zooms_by_wheel_and_drag_but_updates_never_reset_it() {
+        let c = chart(vec![(1.0, Some(1.0))]);
+        let option = c.option();
+        let inside = &option["dataZoom"][0];
+        assert_eq!(inside["type"], "inside");
+        assert_eq!(inside["filterMode"], "none", "lines run to the edges");
+        assert_eq!(
+            inside["moveOnMouseMove"], false,
+            "a drag selects, never pans"
+        );
+        let drag = &option["toolbox"]["feature"]["dataZoom"];
+        assert_eq!(drag["yAxisIndex"], "none", "only time is zoomed");
+        let update = c.update();
+        assert!(update.get("dataZoom").is_none() && update.get("toolbox").is_none());
     }
 
     #[test]

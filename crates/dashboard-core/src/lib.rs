@@ -5,11 +5,13 @@
 
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod chart;
 pub mod chat;
 pub mod config;
+pub mod export;
 pub mod format;
 pub mod infra;
 pub mod interval;

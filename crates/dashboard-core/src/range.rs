@@ -123,6 +123,30 @@ fn plural(n: f64, unit: &str) -> String {
     }
 }
 
+/// The summary windows offered, in minutes.
+pub const SUMMARY_WINDOWS: [u32; 4] = [5, 15, 30, 60];
+
+/// The summary window of `?window=`: "30m", "1h" or bare minutes ("30"), one
+/// of [`SUMMARY_WINDOWS`]; anything else is `None` (the default applies).
+pub fn summary_window(text: Option<&str>) -> Option<u32> {
+    let t = text?.trim().to_ascii_lowercase();
+    let minutes = if let Some(h) = t.strip_suffix('h') {
+        h.parse::<u32>().ok()?.checked_mul(60)?
+    } else {
+        t.strip_suffix("min")
+            .or_else(|| t.strip_suffix('m'))
+            .unwrap_or(&t)
+            .parse()
+            .ok()?
+    };
+    SUMMARY_WINDOWS.contains(&minutes).then_some(minutes)
+}
+
+/// The URL form of a summary window: "30m".
+pub fn summary_window_param(minutes: u32) -> String {
+    format!("{minutes}m")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +205,18 @@ mod tests {
         let fixed = TimeRange::from_query(None, Some("0"), Some("5400000"));
         assert_eq!(fixed.label(), "a chosen window of 90 minutes");
         assert_eq!(DEFAULT.window(1_000_000.0), (100_000.0, 1_000_000.0));
+    }
+
+    #[test]
+    fn summary_windows_read_minutes_or_hours_and_refuse_the_rest() {
+        assert_eq!(summary_window(Some("30m")), Some(30));
+        assert_eq!(summary_window(Some("1h")), Some(60));
+        assert_eq!(summary_window(Some(" 15 ")), Some(15));
+        assert_eq!(summary_window(Some("5min")), Some(5));
+        for bad in ["7m", "", "m", "99999999999h", "-5", "ten"] {
+            assert_eq!(summary_window(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(summary_window(None), None);
+        assert_eq!(summary_window_param(30), "30m");
     }
 }

@@ -11,6 +11,42 @@ pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The date (year, month, day) of a day number since 1970-01-01 (Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Milliseconds since the epoch → "2025-10-01T10:30:00.123Z" (UTC, always
+/// with milliseconds), `None` for a time no calendar can show (not finite, or
+/// outside years 0–9999).
+pub fn format_iso8601_ms(ms: f64) -> Option<String> {
+    if !ms.is_finite() {
+        return None;
+    }
+    let total = ms.round() as i64;
+    let (days, in_day) = (total.div_euclid(86_400_000), total.rem_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    let (h, rest) = (in_day / 3_600_000, in_day % 3_600_000);
+    let (min, rest) = (rest / 60_000, rest % 60_000);
+    let (sec, milli) = (rest / 1000, rest % 1000);
+    Some(format!(
+        "{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}.{milli:03}Z"
+    ))
+}
+
 /// "2025-10-01T10:30:00.123+00:00" (or `Z`, `+hh:mm`, `-hhmm`, no fraction,
 /// a space instead of `T`) → milliseconds since the epoch. A missing offset
 /// means UTC (the backend writes naive UTC times in places).
@@ -90,6 +126,33 @@ mod tests {
         assert_eq!(parse_iso8601_ms("2025-10-01T12:30:00+02:00"), Some(base));
         assert_eq!(parse_iso8601_ms("2025-10-01T05:30:00-0500"), Some(base));
         assert_eq!(parse_iso8601_ms("1970-01-01T00:00:00Z"), Some(0.0));
+    }
+
+    #[test]
+    fn formats_utc_with_milliseconds_and_round_trips() {
+        let base = 1_759_314_600_000.0; // 2025-10-01T10:30:00Z
+        assert_eq!(
+            format_iso8601_ms(base + 123.0).as_deref(),
+            Some("2025-10-01T10:30:00.123Z")
+        );
+        assert_eq!(
+            format_iso8601_ms(0.0).as_deref(),
+            Some("1970-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            format_iso8601_ms(951_782_400_000.0).as_deref(),
+            Some("2000-02-29T00:00:00.000Z")
+        );
+        assert_eq!(
+            format_iso8601_ms(-1.0).as_deref(),
+            Some("1969-12-31T23:59:59.999Z")
+        );
+        for ms in [0.0, base, 4_102_444_799_999.0, 1_709_164_800_000.0] {
+            let text = format_iso8601_ms(ms).unwrap_or_default();
+            assert_eq!(parse_iso8601_ms(&text), Some(ms), "{text}");
+        }
+        assert_eq!(format_iso8601_ms(f64::NAN), None);
+        assert_eq!(format_iso8601_ms(1e20), None);
     }
 
     #[test]

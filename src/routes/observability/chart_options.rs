@@ -46,6 +46,7 @@ pub(crate) fn percent_chart(
         y_max: Some(100.0),
         lines: vec![line(name.into(), color, series, 1.0)],
         thresholds,
+        markers: vec![],
         legend: false,
         window: None,
     }
@@ -67,6 +68,7 @@ pub(crate) fn network_chart(received: &Series, sent: &Series) -> TimeChart {
             line(format!("Sent ({unit})"), "#0d9488", sent, scale),
         ],
         thresholds: vec![],
+        markers: vec![],
         legend: true,
         window: None,
     }
@@ -79,6 +81,7 @@ pub(crate) fn score_chart(series: &Series) -> TimeChart {
         y_max: Some(100.0),
         lines: vec![line("Health score".into(), "#7c3aed", series, 1.0)],
         thresholds: vec![],
+        markers: vec![],
         legend: false,
         window: None,
     }

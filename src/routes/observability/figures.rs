@@ -1,13 +1,19 @@
 //! The charts, each with its values readable as text: a caption with the
 //! latest value and range, and a data table (rendered only while opened).
 
-use super::chart_options::{network_chart, percent_chart, score_chart};
+use super::chart_options::{
+    network_chart, percent_chart, score_chart, CRITICAL_COLOR, WARNING_COLOR,
+};
 use super::history::HistorySource;
 use super::panels::clock;
 use super::use_feed;
+use crate::browser::download;
+use crate::services::alerts::use_alerts;
 use crate::services::api::ApiError;
-use crate::services::charts::{ChartsState, EChart};
-use dashboard_core::chart::TimeChart;
+use crate::services::charts::{ChartHandle, ChartsState, EChart, LinkedCharts};
+use dashboard_core::alerts::AlertLevel;
+use dashboard_core::chart::{Marker, TimeChart};
+use dashboard_core::export;
 use dashboard_core::format;
 use dashboard_core::infra::Limits;
 use dashboard_core::live::Point;
@@ -23,6 +29,21 @@ pub(crate) fn ChartGrid(
 ) -> impl IntoView {
     let feed = use_feed();
     let range = feed.range;
+    let linked = LinkedCharts::provide("observability");
+    // A new range is a new time axis: a zoom into the old one means nothing there.
+    Effect::new(move |previous: Option<dashboard_core::range::TimeRange>| {
+        let now = range.get();
+        if previous.is_some_and(|p| p != now) {
+            linked.reset_zoom();
+        }
+        now
+    });
+    let zoom_note = move || {
+        linked
+            .zoom
+            .get()
+            .map(|(start, end)| format!("Zoomed in to {}–{}.", clock(start), clock(end)))
+    };
     // Charts are rebuilt only when the history changes, not on every poll.
     let history_key = Memo::new(move |_| {
         feed.metrics.with(|m| {
@@ -69,25 +90,45 @@ pub(crate) fn ChartGrid(
         window: window.get(),
         ..chart
     };
+    let alerts = use_alerts();
+    // Alerts about a metric, as markers on its chart's time axis.
+    let markers = move |metric: &'static str| {
+        let (start, end) = window.get()?;
+        let found = alerts.book.with(|b| {
+            b.about(metric)
+                .into_iter()
+                .filter(|a| (start..=end).contains(&a.at_ms))
+                .map(|a| Marker {
+                    t_ms: a.at_ms,
+                    label: a.level.as_str().to_string(),
+                    color: match a.level {
+                        AlertLevel::Critical => CRITICAL_COLOR,
+                        AlertLevel::Warning => WARNING_COLOR,
+                    },
+                })
+                .collect::<Vec<_>>()
+        });
+        Some(found)
+    };
     let pct = move |name: &'static str,
+                    metric: &'static str,
                     color: &'static str,
                     s: Memo<Series>,
                     pick: fn(&dashboard_core::infra::Thresholds) -> Limits| {
         Signal::derive(move || {
             let s = s.get();
             (!s.is_empty()).then(|| {
-                framed(percent_chart(
-                    name,
-                    color,
-                    &s,
-                    limits.get().map(|t| pick(&t)),
-                ))
+                let chart = percent_chart(name, color, &s, limits.get().map(|t| pick(&t)));
+                framed(TimeChart {
+                    markers: markers(metric).unwrap_or_default(),
+                    ..chart
+                })
             })
         })
     };
-    let cpu_chart = pct("CPU", "#2563eb", cpu, |t| t.cpu);
-    let memory_chart = pct("Memory", "#db2777", memory, |t| t.memory);
-    let disk_chart = pct("Disk", "#ea580c", disk, |t| t.disk);
+    let cpu_chart = pct("CPU", "cpu", "#2563eb", cpu, |t| t.cpu);
+    let memory_chart = pct("Memory", "memory", "#db2777", memory, |t| t.memory);
+    let disk_chart = pct("Disk", "disk", "#ea580c", disk, |t| t.disk);
     let network = Signal::derive(move || {
         let (rx, tx) = (rx.get(), tx.get());
         (!rx.is_empty()).then(|| framed(network_chart(&rx, &tx)))
@@ -115,11 +156,20 @@ pub(crate) fn ChartGrid(
         <section class="chart-grid" aria-labelledby="charts-heading">
             <h2 id="charts-heading" class="visually-hidden">{move || format!("History ({})", span.get())}</h2>
             {move || history_note().map(|note| view! { <p class="history-note muted" role="status">{note}</p> })}
-            <ChartFigure id="cpu-chart" title="CPU usage" option=cpu_chart columns=vec![("CPU", cpu)] fmt=percent charts span />
-            <ChartFigure id="memory-chart" title="Memory usage" option=memory_chart columns=vec![("Memory", memory)] fmt=percent charts span />
-            <ChartFigure id="disk-chart" title="Disk usage" option=disk_chart columns=vec![("Disk", disk)] fmt=percent charts span />
-            <ChartFigure id="network-chart" title="Network throughput" option=network columns=vec![("Received", rx), ("Sent", tx)] fmt=rate charts span />
-            <ChartFigure id="score-chart" title="Health score" option=score_option columns=vec![("Score", score)] fmt=plain charts span />
+            <div class="zoom-bar" role="status">
+                {move || zoom_note().map(|note| view! {
+                    <span>{note}</span>
+                    " "
+                    <button type="button" class="button button-secondary button-small" on:click=move |_| linked.reset_zoom()>
+                        "Reset zoom"
+                    </button>
+                })}
+            </div>
+            <ChartFigure id="cpu-chart" unit="%" title="CPU usage" option=cpu_chart columns=vec![("CPU", cpu)] fmt=percent charts span />
+            <ChartFigure id="memory-chart" unit="%" title="Memory usage" option=memory_chart columns=vec![("Memory", memory)] fmt=percent charts span />
+            <ChartFigure id="disk-chart" unit="%" title="Disk usage" option=disk_chart columns=vec![("Disk", disk)] fmt=percent charts span />
+            <ChartFigure id="network-chart" unit="bytes/s" title="Network throughput" option=network columns=vec![("Received", rx), ("Sent", tx)] fmt=rate charts span />
+            <ChartFigure id="score-chart" unit="" title="Health score" option=score_option columns=vec![("Score", score)] fmt=plain charts span />
         </section>
     }
 }
@@ -162,6 +212,8 @@ fn ChartFigure(
     /// Named series shown as table columns; the first one is described in the caption.
     columns: Vec<(&'static str, Memo<Series>)>,
     fmt: fn(f64) -> String,
+    /// The unit of the exported values ("%", "bytes/s"), empty for none.
+    unit: &'static str,
     charts: ReadSignal<ChartsState>,
     /// "the last 15 minutes": what the chart covers.
     span: Signal<String>,
@@ -169,12 +221,75 @@ fn ChartFigure(
     let open = RwSignal::new(false);
     let (first_name, first) = columns[0];
     let caption = move || format!("{first_name}: {}", describe(&first.get(), fmt));
+    // The alert markers, also as text.
+    let marked = move || {
+        option.with(|o| {
+            let markers = &o.as_ref()?.markers;
+            (!markers.is_empty()).then(|| {
+                let list: Vec<String> = markers
+                    .iter()
+                    .map(|m| format!("{} at {}", m.label, clock(m.t_ms)))
+                    .collect();
+                format!("Alerts marked on the time axis: {}.", list.join(", "))
+            })
+        })
+    };
     let columns = StoredValue::new(columns);
+    let handle = ChartHandle::new();
+    let export_error = RwSignal::new(None::<String>);
+    let save_csv = move |_| {
+        // What the chart shows: its zoom, or its whole time axis.
+        let window = handle
+            .zoom_window()
+            .or_else(|| option.with_untracked(|o| o.as_ref().and_then(|c| c.window)));
+        let columns = columns.get_value();
+        let headings: Vec<String> = columns
+            .iter()
+            .map(|(name, _)| match unit {
+                "" => (*name).to_string(),
+                unit => format!("{name} ({unit})"),
+            })
+            .collect();
+        let values: Vec<Series> = columns.iter().map(|(_, s)| s.get_untracked()).collect();
+        let table: Vec<export::Column<'_>> = headings
+            .iter()
+            .zip(&values)
+            .map(|(h, v)| (h.as_str(), v.as_slice()))
+            .collect();
+        let text = export::csv(&table, window);
+        let name = export::file_name(title, crate::browser::time::now_ms(), "csv");
+        export_error.set(download::save_text(&name, "text/csv;charset=utf-8", &text).err());
+    };
+    let save_png = move |_| {
+        let result = match handle.png() {
+            Some(url) => download::save_url(
+                &export::file_name(title, crate::browser::time::now_ms(), "png"),
+                &url,
+            ),
+            None => Err("the chart is not drawn".to_string()),
+        };
+        export_error.set(result.err());
+    };
     view! {
         <figure id=id class="card chart-card" aria-labelledby=format!("{id}-title")>
             <h3 id=format!("{id}-title")>{title}</h3>
-            <EChart label=Signal::derive(move || format!("{title} over {}; the values are in the data table below", span.get())) option charts />
-            <figcaption class="muted">{caption}</figcaption>
+            <EChart label=Signal::derive(move || format!("{title} over {}; the values are in the data table below", span.get())) option charts handle />
+            <figcaption class="muted">{caption}{move || marked().map(|m| view! { <br /><span class="chart-alerts">{m}</span> })}</figcaption>
+            <div class="chart-actions">
+                <button type="button" class="button button-secondary button-small" aria-label=format!("Download {title} as CSV") on:click=save_csv>
+                    "CSV"
+                </button>
+                <button
+                    type="button"
+                    class="button button-secondary button-small"
+                    aria-label=format!("Download {title} as a PNG image")
+                    disabled=move || charts.get() != ChartsState::Ready || option.with(Option::is_none)
+                    on:click=save_png
+                >
+                    "PNG"
+                </button>
+            </div>
+            {move || export_error.get().map(|e| view! { <p class="field-error" role="alert">{format!("Could not download: {e}.")}</p> })}
             <details on:toggle=move |ev| {
                 use wasm_bindgen::JsCast;
                 if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {

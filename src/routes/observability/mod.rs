@@ -7,6 +7,7 @@
 //! [`LiveFeed::ingest_value`]. When the infrastructure endpoints answer 404 the
 //! page falls back to `/api/v1/health` and says so.
 
+mod alerts_card;
 mod chart_options;
 mod figures;
 mod history;
@@ -27,7 +28,7 @@ use dashboard_core::infra::{
 };
 use dashboard_core::interval;
 use dashboard_core::live::{Freshness, LiveMetrics, Point};
-use dashboard_core::range::{TimeRange, MAX_SPAN_MS};
+use dashboard_core::range::{self, TimeRange, MAX_SPAN_MS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -140,7 +141,11 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
         }
     });
     let source = RwSignal::new(Source::Infrastructure);
-    let window = RwSignal::new(REPORT_SUMMARY_MINUTES);
+    let window = Memo::new(move |_| {
+        query
+            .with(|q| range::summary_window(q.get_str("window")))
+            .unwrap_or(REPORT_SUMMARY_MINUTES)
+    });
     // Each poll refreshes a chosen window's summary alongside the report.
     let polls = RwSignal::new(0_u64);
     let window_summary = LocalResource::new({
@@ -223,20 +228,38 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
     };
     // A range change is a new entry in the history: back and forward move
     // between ranges.
-    let on_range = move |changes: Vec<(&'static str, Option<String>)>| {
-        let changes: Vec<(&str, Option<&str>)> =
-            changes.iter().map(|(k, v)| (*k, v.as_deref())).collect();
-        if let Some(target) = current_with_query(&changes) {
-            navigate(
-                &target,
-                NavigateOptions {
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+    let on_range = {
+        let navigate = navigate.clone();
+        move |changes: Vec<(&'static str, Option<String>)>| {
+            let changes: Vec<(&str, Option<&str>)> =
+                changes.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+            if let Some(target) = current_with_query(&changes) {
+                navigate(
+                    &target,
+                    NavigateOptions {
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            }
         }
     };
-    let on_window = move |minutes: u32| window.set(minutes);
+    let on_window = {
+        move |minutes: u32| {
+            let param =
+                (minutes != REPORT_SUMMARY_MINUTES).then(|| range::summary_window_param(minutes));
+            if let Some(target) = current_with_query(&[("window", param.as_deref())]) {
+                navigate(
+                    &target,
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    };
 
     let freshness = Memo::new(move |_| feed.metrics.with(|m| m.freshness()));
     let updated = move || {
@@ -296,8 +319,8 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
             <div class="obs-details">
                 <panels::ProcessCard />
                 <panels::PlatformCard />
-                <panels::SummaryCard window window_summary on_window />
-                <panels::AlertsCard now />
+                <panels::SummaryCard window=window.into() window_summary on_window />
+                <alerts_card::AlertsCard now />
             </div>
         </section>
     }

@@ -4,10 +4,10 @@
 use super::use_feed;
 use crate::hooks::PollControl;
 use crate::services::api::ApiError;
-use crate::services::realtime::{use_realtime, AlertLog, ADMIN_CHANNEL};
 use dashboard_core::format;
 use dashboard_core::infra::{InfraReport, Limits, Summary, Thresholds};
 use dashboard_core::live::{level, score_tier, Level, ScoreTier};
+use dashboard_core::range;
 use leptos::prelude::*;
 
 fn with_latest<T>(f: impl Fn(&InfraReport) -> T + Send + Sync + 'static) -> Signal<Option<T>>
@@ -349,7 +349,7 @@ pub(crate) fn PlatformCard() -> impl IntoView {
 #[allow(unreachable_pub)]
 #[component]
 pub(crate) fn SummaryCard(
-    window: RwSignal<u32>,
+    window: Signal<u32>,
     window_summary: LocalResource<Result<Option<Summary>, ApiError>>,
     on_window: impl Fn(u32) + 'static,
 ) -> impl IntoView {
@@ -384,7 +384,7 @@ pub(crate) fn SummaryCard(
                 <h2 id="summary-heading">"Summary"</h2>
                 <label for="summary-window" class="visually-hidden">"Summary window"</label>
                 <select id="summary-window" on:change=on_change>
-                    {[5u32, 15, 30, 60].into_iter().map(|m| view! {
+                    {range::SUMMARY_WINDOWS.into_iter().map(|m| view! {
                         <option value=m.to_string() selected=move || window.get() == m>{format!("Last {m} min")}</option>
                     }).collect_view()}
                 </select>
@@ -430,49 +430,5 @@ fn SummaryTable(summary: Summary) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-    }
-}
-
-/// Threshold alerts pushed by the backend since the dashboard was opened.
-#[allow(unreachable_pub)]
-#[component]
-pub(crate) fn AlertsCard(now: ReadSignal<f64>) -> impl IntoView {
-    let log = use_context::<AlertLog>();
-    let entries = move || log.map(|l| l.0.get()).unwrap_or_default();
-    // Whether alerts can arrive at all: the admin channel must be confirmed.
-    let status = use_realtime().map(|rt| rt.status());
-    let listening = move || match status {
-        None => "Live alerts are off in this environment.",
-        Some(s) if s.with(|s| s.is_subscribed(ADMIN_CHANNEL)) => "Listening for alerts.",
-        Some(_) => "Not receiving alerts until live updates reconnect.",
-    };
-    view! {
-        <article class="card alerts-card" aria-labelledby="alerts-heading">
-            <h2 id="alerts-heading">"Recent alerts"</h2>
-            <p class="muted alerts-listening" role="status">{listening}</p>
-            {move || {
-                let entries = entries();
-                if entries.is_empty() {
-                    view! { <p class="muted">"No alerts since you opened the dashboard."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="alert-list">
-                            {entries.into_iter().map(|a| {
-                                let badge = if a.level == "critical" { "badge badge-critical" } else { "badge badge-warning" };
-                                let at = a.received_ms;
-                                view! {
-                                    <li>
-                                        <span class=badge>{a.level.clone()}</span>
-                                        " "
-                                        <span>{a.message.clone()}</span>
-                                        <span class="muted alert-time">{move || format!(" · {} ({})", clock(at), format::age(now.get() - at))}</span>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
-        </article>
     }
 }

@@ -9,7 +9,7 @@ mod subscriptions;
 pub(crate) use indicator::RealtimeIndicator;
 pub(crate) use service::{Realtime, RealtimeStatus};
 pub(crate) use subscriptions::RealtimeSubscriptions;
-pub(crate) use subscriptions::{user_channel, AlertLog, ADMIN_CHANNEL};
+pub(crate) use subscriptions::{user_channel, ADMIN_CHANNEL};
 
 use crate::context::use_local;
 use crate::services::session::{use_auth, AuthView};

@@ -1,0 +1,72 @@
+// Alerts that last: raised by a threshold on the backend, stored in its alert
+// log, drawn on their chart's time axis, counted in the header on every page,
+// and acknowledged once for every open tab.
+import type { Page } from "@playwright/test";
+import { test, expect, isLocal } from "../support/fixtures";
+import { credentials } from "../support/credentials";
+import { fillSignIn } from "../support/auth";
+import { LocalStack } from "../support/stack";
+
+test.skip(!isLocal, "drives the local stack");
+
+let stack: LocalStack;
+test.beforeAll(async () => {
+  // Memory is always above 0.2 %: the first sample raises a critical alert.
+  stack = await LocalStack.start({
+    name: "alerts",
+    metricsIntervalSecs: 1,
+    backendEnv: { HEALTH_MEMORY_WARNING: "0.1", HEALTH_MEMORY_CRITICAL: "0.2" },
+  });
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+const alertLog = (page: Page) => page.getByRole("article").filter({ has: page.getByRole("heading", { name: "Recent alerts" }) });
+const headerCount = (page: Page) => page.getByRole("banner").getByRole("link", { name: /unacknowledged critical alerts?$/ });
+
+async function openAsAdmin(page: Page, path: string) {
+  await page.goto(`${stack.url}/login?redirect=${encodeURIComponent(path)}`);
+  await fillSignIn(page, credentials.admin);
+  await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible();
+}
+
+test("a threshold alert is on its chart and in the log, survives a reload, is counted in the header and acknowledged in every tab", async ({
+  page,
+  context,
+}) => {
+  await openAsAdmin(page, "/observability?interval=1s");
+  const entry = alertLog(page).getByRole("listitem").filter({ hasText: "memory" }).first();
+  await expect(entry).toContainText("critical");
+  await expect(entry).toContainText("Memory: ");
+  await expect(entry).toContainText("(threshold 0.2 %)");
+  await expect(page.locator("#memory-chart figcaption")).toContainText(/Alerts marked on the time axis: critical at \d\d:\d\d:\d\d/, {
+    timeout: 15_000,
+  });
+  await expect(headerCount(page)).toBeVisible();
+
+  // The log is the backend's: a reload shows the same alert.
+  await page.reload();
+  await expect(alertLog(page).getByRole("listitem").filter({ hasText: "memory" }).first()).toContainText("critical");
+  await expect(page.locator("#memory-chart figcaption")).toContainText("Alerts marked on the time axis: critical at");
+
+  // The header counts it on every page, and links back to the log.
+  const other = await context.newPage();
+  await other.goto(`${stack.url}/chat`);
+  await expect(other.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+  await expect(headerCount(other)).toBeVisible();
+
+  // Acknowledged here, seen there at once (pushed), and the count goes.
+  const count = Number(((await headerCount(page).textContent()) ?? "").match(/^(\d+)/)?.[1]);
+  const button = alertLog(page).getByRole("button", { name: /^Acknowledge: Memory/ }).first();
+  await button.click();
+  await expect(alertLog(page).getByText(/Acknowledged by admin at \d\d:\d\d:\d\d/).first()).toBeVisible();
+  if (count === 1) {
+    await expect(headerCount(page)).toHaveCount(0);
+    await expect(headerCount(other)).toHaveCount(0);
+  } else {
+    await expect(headerCount(other)).toHaveText(`${count - 1} unacknowledged critical alert${count - 1 === 1 ? "" : "s"}`);
+  }
+  await headerCount(other).or(other.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" })).first().click();
+  await expect(alertLog(other).getByText(/Acknowledged by admin at/).first()).toBeVisible();
+});

@@ -1,0 +1,124 @@
+// Linked, inspectable charts: a zoom by dragging applies to every chart and is
+// reset with one button; each chart's visible data downloads as CSV and PNG.
+import { readFileSync } from "node:fs";
+import type { Download, Page } from "@playwright/test";
+import { test, expect, isLocal } from "../support/fixtures";
+import { credentials } from "../support/credentials";
+import { fillSignIn } from "../support/auth";
+
+test.skip(!isLocal, "drives the local stack");
+
+async function openAsAdmin(page: Page, path: string) {
+  await page.goto(`/login?redirect=${encodeURIComponent(path)}`);
+  await fillSignIn(page, credentials.admin);
+  await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
+}
+
+/** Pushed reports are kept from the page: with polling paused, the charts hold still. */
+async function withoutPushedReports(page: Page) {
+  await page.routeWebSocket(/.*/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((frame) => {
+      if (typeof frame === "string" && frame.includes('"metrics.updated"')) return;
+      ws.send(frame);
+    });
+  });
+}
+
+/** Opens /observability, waits for `n` readings, then pauses: nothing changes after. */
+async function openStill(page: Page, n: number) {
+  await withoutPushedReports(page);
+  await openAsAdmin(page, "/observability?interval=1s");
+  await expect.poll(() => readings(page, "cpu-chart"), { timeout: 30_000 }).toBeGreaterThanOrEqual(n);
+  await page.getByLabel("Refresh").selectOption({ label: "Paused" });
+  await expect(page.locator("#cpu-chart canvas")).toBeVisible();
+  await expect(page.locator("#memory-chart canvas")).toBeVisible();
+}
+
+/** "… over N readings." of a chart's caption. */
+async function readings(page: Page, chart: string): Promise<number> {
+  const text = (await page.locator(`#${chart} figcaption`).textContent()) ?? "";
+  return Number(text.match(/over (\d+) readings/)?.[1] ?? 0);
+}
+
+async function download(page: Page, name: string): Promise<{ file: Download; body: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name }).click()]);
+  return { file, body: readFileSync((await file.path())!) };
+}
+
+/** The CSV's data rows, as [ISO time, value…]. */
+function rows(csv: string): string[][] {
+  const lines = csv.split("\r\n").filter(Boolean);
+  return lines.slice(1).map((l) => l.split(","));
+}
+
+test("a chart's visible data downloads as CSV with a header and ISO times, and as a PNG", async ({ page }) => {
+  await openAsAdmin(page, "/observability?interval=1s");
+  await expect.poll(() => readings(page, "cpu-chart"), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  await expect(page.locator("#cpu-chart canvas")).toBeVisible();
+
+  const { file, body } = await download(page, "Download CPU usage as CSV");
+  expect(file.suggestedFilename()).toMatch(/^cpu-usage-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.csv$/);
+  const csv = body.toString("utf8");
+  expect(csv.split("\r\n")[0]).toBe("time,CPU (%)");
+  const data = rows(csv);
+  expect(data.length).toBeGreaterThanOrEqual(4);
+  for (const [time, value] of data) {
+    expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Number(value)).toBeGreaterThanOrEqual(0);
+  }
+  const times = data.map(([t]) => Date.parse(t));
+  expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+  const network = (await download(page, "Download Network throughput as CSV")).body.toString("utf8");
+  expect(network.split("\r\n")[0]).toBe("time,Received (bytes/s),Sent (bytes/s)");
+
+  const png = await download(page, "Download CPU usage as a PNG image");
+  expect(png.file.suggestedFilename()).toMatch(/^cpu-usage-.*\.png$/);
+  expect(png.body.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  expect(png.body.length).toBeGreaterThan(2_000);
+});
+
+test("dragging across one chart zooms every chart; the reset brings back the whole range", async ({ page }) => {
+  await openStill(page, 8);
+  const whole = rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8"));
+
+  // Drag across the middle of the CPU chart's plot area (between the axes).
+  const box = (await page.locator("#cpu-chart .chart").boundingBox())!;
+  const left = box.x + 48;
+  const width = box.width - 48 - 16;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(left + width * 0.6, y);
+  await page.mouse.down();
+  await page.mouse.move(left + width * 0.8, y, { steps: 8 });
+  await page.mouse.move(left + width * 0.99, y, { steps: 8 });
+  await page.mouse.up();
+
+  const reset = page.getByRole("button", { name: "Reset zoom" });
+  await expect(reset).toBeVisible();
+  await expect(page.getByText(/^Zoomed in to \d\d:\d\d:\d\d–\d\d:\d\d:\d\d\.$/)).toBeVisible();
+  // Another chart follows the zoom: its download holds only the zoomed readings.
+  const zoomed = rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8"));
+  expect(zoomed.length).toBeGreaterThan(0);
+  expect(zoomed.length).toBeLessThan(whole.length);
+  const wholeRows = whole.map((r) => r.join(","));
+  for (const row of zoomed) expect(wholeRows).toContain(row.join(","));
+
+  await reset.click();
+  await expect(reset).toHaveCount(0);
+  const after = rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8"));
+  expect(after).toEqual(whole);
+});
+
+test("hovering one chart shows the crosshair on the others", async ({ page }) => {
+  await openStill(page, 4);
+  const memory = page.locator("#memory-chart .chart");
+  await page.locator("#cpu-chart").scrollIntoViewIfNeeded();
+  await expect(memory).toBeInViewport();
+  await page.mouse.move(0, 0);
+  const before = await memory.screenshot();
+  const box = (await page.locator("#cpu-chart .chart").boundingBox())!;
+  await page.mouse.move(box.x + 48 + (box.width - 64) * 0.7, box.y + box.height / 2, { steps: 4 });
+  // The memory chart, untouched by the pointer, now draws the shared axis pointer and tooltip.
+  await expect.poll(async () => Buffer.compare(await memory.screenshot(), before), { timeout: 5_000 }).not.toBe(0);
+});
