@@ -173,7 +173,28 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         None => None,
     };
     let interval = Duration::from_secs_f64(settings.metrics_interval_secs.clamp(0.1, 3600.0));
+    let backfill_hours = settings.backfill_history_hours;
     let state = prepare(settings).await?;
+    if backfill_hours > 0.0 {
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let interval_ms = interval.as_millis() as i64;
+        let added = state
+            .db
+            .call(move |conn| {
+                Ok(metrics::history::backfill(
+                    conn,
+                    now_ms,
+                    backfill_hours,
+                    interval_ms,
+                )?)
+            })
+            .await?;
+        tracing::info!(
+            added,
+            hours = backfill_hours,
+            "backfilled the metric history"
+        );
+    }
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let sampler = {
         let state = state.clone();

@@ -115,6 +115,13 @@ pub struct Settings {
     #[arg(long, env = "METRICS_INTERVAL_SECS", default_value_t = 5.0)]
     pub metrics_interval_secs: f64,
 
+    /// For demonstrations and performance runs: at start-up, fill this many
+    /// hours (at most 25) of the stored metric history with made-up samples at
+    /// the sampler interval, where no sample is stored yet. 0 (the default)
+    /// stores only what the sampler really measured.
+    #[arg(long, env = "BACKFILL_HISTORY_HOURS", default_value_t = 0.0)]
+    pub backfill_history_hours: f64,
+
     /// Pusher HTTP API base of the realtime server (e.g. http://127.0.0.1:6001).
     #[arg(long, env = "PUSHER_URL")]
     pub pusher_url: Option<String>,

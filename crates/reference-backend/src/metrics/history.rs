@@ -76,6 +76,53 @@ pub fn record(conn: &Connection, row: &Row) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Made-up samples every `interval_ms` over the `hours` before `now_ms`, for
+/// demonstrations and performance runs (`BACKFILL_HISTORY_HOURS`): slow waves
+/// with a spike every hour, counters that grow. Times that already hold a
+/// sample keep it. Returns how many were added.
+pub fn backfill(
+    conn: &Connection,
+    now_ms: i64,
+    hours: f64,
+    interval_ms: i64,
+) -> rusqlite::Result<usize> {
+    let span_ms = (hours.clamp(0.0, 25.0) * 3_600_000.0) as i64;
+    let interval_ms = interval_ms.max(100);
+    let count = span_ms / interval_ms;
+    let tx = conn.unchecked_transaction()?;
+    let mut added = 0;
+    {
+        let mut insert = tx.prepare(
+            "INSERT OR IGNORE INTO metric_samples
+                 (t_ms, cpu, memory, disk, bytes_recv, bytes_sent, health_score)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for i in (1..=count).rev() {
+            let t_ms = now_ms - i * interval_ms;
+            let phase = t_ms as f64 / 600_000.0;
+            let spike = if t_ms.rem_euclid(3_600_000) < interval_ms {
+                50.0
+            } else {
+                0.0
+            };
+            let cpu = (25.0 + 15.0 * phase.sin() + spike).min(100.0);
+            let memory = 55.0 + 10.0 * (phase / 3.0).cos();
+            let n = count - i;
+            added += insert.execute(params![
+                t_ms,
+                round1(cpu),
+                round1(memory),
+                42.0,
+                n * 40_000,
+                n * 12_000,
+                round1(100.0 - cpu / 2.0)
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(added)
+}
+
 /// The samples in `[start_ms, end_ms]`, oldest first.
 pub fn rows(conn: &Connection, start_ms: i64, end_ms: i64) -> rusqlite::Result<Vec<Row>> {
     let mut statement = conn.prepare_cached(
@@ -343,5 +390,31 @@ mod tests {
         record(&conn, &row(much_later, 3.0, 0)).unwrap();
         let kept = rows(&conn, 0, i64::MAX).unwrap();
         assert_eq!(kept.iter().map(|r| r.cpu).collect::<Vec<_>>(), [2.0, 3.0]);
+    }
+
+    #[test]
+    fn a_backfill_fills_the_hours_before_now_and_keeps_real_samples() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::db::METRIC_SAMPLES_SQL).unwrap();
+        let now = 1_000_000_000_000;
+        record(&conn, &row((now - 60_000) / 1000, 99.0, 0)).unwrap();
+        let added = backfill(&conn, now, 1.0, 5_000).unwrap();
+        assert_eq!(added, 719, "one hour at 5 s, less the real sample's time");
+        let kept = rows(&conn, now - 3_600_000, now).unwrap();
+        assert_eq!(kept.len(), 720);
+        assert!(kept.iter().any(|r| r.cpu == 99.0), "the real sample stays");
+        assert!(kept
+            .windows(2)
+            .all(|w| w[0].bytes_recv <= w[1].bytes_recv || w[1].cpu == 99.0));
+        assert_eq!(
+            backfill(&conn, now, 1.0, 5_000).unwrap(),
+            0,
+            "a second run adds nothing"
+        );
+        assert_eq!(
+            backfill(&conn, now, 99.0, 3_600_000).unwrap(),
+            24,
+            "at most 25 h"
+        );
     }
 }
