@@ -277,6 +277,7 @@ pub(crate) fn EChart(
     let zoom_watch: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage> =
         StoredValue::new_local(None);
     let node = NodeRef::<html::Div>::new();
+    let lines = StoredValue::new(0_usize);
     let instance: StoredValue<Option<EchartsInstance>, LocalStorage> = StoredValue::new_local(None);
     let observer: StoredValue<Option<SizeWatch>, LocalStorage> = StoredValue::new_local(None);
     // A chart scrolled out of view is not redrawn for each new point; it catches
@@ -311,8 +312,16 @@ pub(crate) fn EChart(
                 }
             }
             if let Some(inst) = slot.as_ref() {
-                if let Ok(option) = js_sys::JSON::parse(&option_json(&chart, first)) {
-                    if inst.set_option(&option, &JsValue::UNDEFINED).is_ok() {
+                // A line added or taken away: the whole option, its series replaced.
+                let redraw = !first && lines.get_value() != chart.line_count();
+                lines.set_value(chart.line_count());
+                let opts = if redraw {
+                    json_value(r#"{"replaceMerge":["series"]}"#)
+                } else {
+                    JsValue::UNDEFINED
+                };
+                if let Ok(option) = js_sys::JSON::parse(&option_json(&chart, first || redraw)) {
+                    if inst.set_option(&option, &opts).is_ok() {
                         crate::browser::perf::mark_once(crate::browser::perf::CHARTS_DRAWN);
                     }
                 }

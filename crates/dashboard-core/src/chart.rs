@@ -34,6 +34,8 @@ pub struct Line {
     pub points: Vec<(f64, Option<f64>)>,
     /// Each value is divided by this before it is drawn (a unit change).
     pub scale: f64,
+    /// Drawn thin and faded, a companion of the line before it (a bucket's highest value).
+    pub faint: bool,
 }
 
 /// A horizontal line at a value, labelled with its name and value.
@@ -130,10 +132,20 @@ impl TimeChart {
             .as_object_mut()
             .into_iter()
             .for_each(|axis| axis.extend(self.x_bounds()));
-        if self.legend {
-            option["legend"] = json!({ "top": 0, "right": 8, "textStyle": { "color": MUTED } });
-        }
+        // Written either way: a full option merged into a drawn chart must
+        // also take a legend away.
+        option["legend"] = if self.legend {
+            json!({ "show": true, "top": 0, "right": 8, "textStyle": { "color": MUTED } })
+        } else {
+            json!({ "show": false })
+        };
         option
+    }
+
+    /// How many lines the chart has: when it changes, the chart is drawn
+    /// again from [`TimeChart::option`], replacing its series.
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
     }
 
     /// What changes from one reading to the next: the series and the time
@@ -178,10 +190,18 @@ impl TimeChart {
                     "showSymbol": line.points.len() < FEW_POINTS,
                     "data": data(&line.points, line.scale),
                 });
-                if with_style {
+                // A faint line carries its style in every update: it may join
+                // a chart after its first draw (when stored history arrives).
+                if with_style || line.faint {
                     series["symbol"] = "circle".into();
                     series["connectNulls"] = false.into();
                     series["lineStyle"] = json!({ "width": 2, "color": line.color });
+                    series["itemStyle"] = json!({ "color": line.color });
+                }
+                if line.faint {
+                    series["lineStyle"] =
+                        json!({ "width": 1, "color": line.color, "opacity": 0.5 });
+                    series["showSymbol"] = false.into();
                 }
                 if i == 0 && !(self.thresholds.is_empty() && self.markers.is_empty()) {
                     series["markLine"] = mark_lines(&self.thresholds, &self.markers);
@@ -231,6 +251,18 @@ fn mark_lines(thresholds: &[Threshold], markers: &[Marker]) -> Value {
     })
 }
 
+/// Whether the highest values of buckets say more than their means: stored
+/// history coarser than the sampler, where a spike would otherwise be averaged
+/// away. Both are matched by time.
+pub fn peaks_differ(means: &Series, peaks: &Series) -> bool {
+    let mut means = means.iter().peekable();
+    peaks.iter().any(|(t, peak)| {
+        while means.next_if(|(at, _)| at < t).is_some() {}
+        let mean = means.peek().filter(|(at, _)| at == t).and_then(|(_, m)| *m);
+        matches!((peak, mean), (Some(p), Some(m)) if *p > m + 0.05)
+    })
+}
+
 /// Picks a unit so the axis reads 0–1024 of something: its name and how many
 /// bytes per second one of it is.
 pub fn rate_unit(max_bytes_per_second: f64) -> (&'static str, f64) {
@@ -256,6 +288,7 @@ mod tests {
                 color: "#2563eb",
                 points,
                 scale: 1.0,
+                faint: false,
             }],
             thresholds: vec![],
             markers: vec![],
@@ -293,6 +326,31 @@ mod tests {
         assert_eq!(drag["yAxisIndex"], "none", "only time is zoomed");
         let update = c.update();
         assert!(update.get("dataZoom").is_none() && update.get("toolbox").is_none());
+    }
+
+    #[test]
+    fn a_buckets_peak_is_a_faint_line_styled_in_every_update() {
+        assert!(peaks_differ(
+            &[(1.0, Some(10.0)), (2.0, Some(10.0))],
+            &[(2.0, Some(99.0))]
+        ));
+        assert!(!peaks_differ(
+            &[(1.0, Some(10.0))],
+            &[(1.0, Some(10.0)), (3.0, Some(90.0))]
+        ));
+        assert!(!peaks_differ(&[(1.0, None)], &[(1.0, Some(5.0))]));
+        let mut c = chart(vec![(1.0, Some(10.0))]);
+        c.lines.push(Line {
+            name: "Highest CPU".into(),
+            color: "#2563eb",
+            points: vec![(1.0, Some(99.0))],
+            scale: 1.0,
+            faint: true,
+        });
+        assert_eq!(c.line_count(), 2);
+        let update = c.update();
+        assert_eq!(update["series"][1]["lineStyle"]["opacity"], 0.5);
+        assert!(update["series"][0].get("lineStyle").is_none());
     }
 
     #[test]
@@ -335,7 +393,7 @@ mod tests {
         assert_eq!(option["xAxis"]["axisLabel"]["hideOverlap"], true);
         assert_eq!(option["yAxis"]["axisLabel"]["formatter"], "{value} %");
         assert_eq!(option["yAxis"]["max"], 100.0);
-        assert!(option.get("legend").is_none());
+        assert_eq!(option["legend"]["show"], false);
     }
 
     #[test]

@@ -34,6 +34,15 @@ pub struct Point {
     /// history (a line breaks only where points are further apart than that).
     #[serde(default)]
     pub step_ms: f64,
+    /// The highest CPU use within a stored bucket (`None` for a single reading).
+    #[serde(default)]
+    pub cpu_max: Option<f64>,
+    /// The highest memory use within a stored bucket.
+    #[serde(default)]
+    pub memory_max: Option<f64>,
+    /// The highest disk use within a stored bucket.
+    #[serde(default)]
+    pub disk_max: Option<f64>,
 }
 
 /// Bytes per second between two readings of cumulative counters.
@@ -153,6 +162,9 @@ impl History {
             tx_bps: rates.map(|r| r.0),
             rx_bps: rates.map(|r| r.1),
             step_ms: 0.0,
+            cpu_max: None,
+            memory_max: None,
+            disk_max: None,
         });
         self.trim();
         true
@@ -496,6 +508,9 @@ mod tests {
             rx_bps: None,
             tx_bps: None,
             step_ms,
+            cpu_max: None,
+            memory_max: None,
+            disk_max: None,
         }
     }
 

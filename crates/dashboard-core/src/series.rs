@@ -35,6 +35,11 @@ fn means<'a>(series: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'
     }
 }
 
+/// The highest value of one metric in each bucket, where the answer has them.
+fn maxima<'a>(series: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Vec<Value>> {
+    series.get(key)?.get("max")?.as_array()
+}
+
 /// The points of a series answer (inside the `{"status","data"}` envelope or
 /// bare), oldest first.
 pub fn parse_series(body: &Value) -> Result<Vec<Point>, ApiError> {
@@ -59,6 +64,12 @@ pub fn parse_series(body: &Value) -> Result<Vec<Point>, ApiError> {
         column("network_sent_bytes_per_second"),
     ];
     let at = |c: usize, i: usize| number(columns[c].and_then(|v| v.get(i)));
+    let peaks = [
+        maxima(series, "cpu_percent"),
+        maxima(series, "memory_percent"),
+        maxima(series, "disk_percent"),
+    ];
+    let peak = |c: usize, i: usize| number(peaks[c].and_then(|v| v.get(i)));
     let mut points: Vec<Point> = timestamps
         .iter()
         .enumerate()
@@ -72,6 +83,9 @@ pub fn parse_series(body: &Value) -> Result<Vec<Point>, ApiError> {
                 rx_bps: at(4, i),
                 tx_bps: at(5, i),
                 step_ms,
+                cpu_max: peak(0, i),
+                memory_max: peak(1, i),
+                disk_max: peak(2, i),
             })
         })
         .collect();
@@ -103,6 +117,8 @@ mod tests {
         assert_eq!(points[1].rx_bps, Some(2.0));
         assert_eq!(points[0].disk, None, "a missing metric is gaps, never 0");
         assert_eq!(points[0].step_ms, 5_000.0);
+        assert_eq!(points[0].cpu_max, Some(9.0), "the spike inside the bucket");
+        assert_eq!(points[0].disk_max, None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The observability charts as [`TimeChart`]s: which lines, colours, units and
 //! threshold lines each one has.
 
-use dashboard_core::chart::{rate_unit, Line, Threshold, TimeChart};
+use dashboard_core::chart::{peaks_differ, rate_unit, Line, Threshold, TimeChart};
 use dashboard_core::infra::Limits;
 
 pub(crate) const WARNING_COLOR: &str = "#ca8a04";
@@ -15,14 +15,17 @@ fn line(name: String, color: &'static str, points: &Series, scale: f64) -> Line 
         color,
         points: points.to_vec(),
         scale,
+        faint: false,
     }
 }
 
-/// A percentage over time, with the backend's warning and critical lines.
+/// A percentage over time, with the backend's warning and critical lines, and
+/// each stored bucket's highest value as a faint line where it differs.
 pub(crate) fn percent_chart(
     name: &str,
     color: &'static str,
     series: &Series,
+    peaks: &Series,
     limits: Option<Limits>,
 ) -> TimeChart {
     let thresholds = limits
@@ -41,13 +44,20 @@ pub(crate) fn percent_chart(
             ]
         })
         .unwrap_or_default();
+    let mut lines = vec![line(name.into(), color, series, 1.0)];
+    if peaks_differ(series, peaks) {
+        lines.push(Line {
+            faint: true,
+            ..line(format!("Highest {name}"), color, peaks, 1.0)
+        });
+    }
     TimeChart {
         unit_template: "{value} %".into(),
         y_max: Some(100.0),
-        lines: vec![line(name.into(), color, series, 1.0)],
+        legend: lines.len() > 1,
+        lines,
         thresholds,
         markers: vec![],
-        legend: false,
         window: None,
     }
 }

@@ -82,6 +82,9 @@ pub(crate) fn ChartGrid(
     let cpu = series(|p| p.cpu);
     let memory = series(|p| p.memory);
     let disk = series(|p| p.disk);
+    let cpu_max = series(|p| p.cpu_max);
+    let memory_max = series(|p| p.memory_max);
+    let disk_max = series(|p| p.disk_max);
     let rx = series(|p| p.rx_bps);
     let tx = series(|p| p.tx_bps);
     let score = series(|p| p.health_score);
@@ -114,11 +117,14 @@ pub(crate) fn ChartGrid(
                     metric: &'static str,
                     color: &'static str,
                     s: Memo<Series>,
+                    peaks: Memo<Series>,
                     pick: fn(&dashboard_core::infra::Thresholds) -> Limits| {
         Signal::derive(move || {
             let s = s.get();
             (!s.is_empty()).then(|| {
-                let chart = percent_chart(name, color, &s, limits.get().map(|t| pick(&t)));
+                let chart = peaks.with(|peaks| {
+                    percent_chart(name, color, &s, peaks, limits.get().map(|t| pick(&t)))
+                });
                 framed(TimeChart {
                     markers: markers(metric).unwrap_or_default(),
                     ..chart
@@ -126,9 +132,11 @@ pub(crate) fn ChartGrid(
             })
         })
     };
-    let cpu_chart = pct("CPU", "cpu", "#2563eb", cpu, |t| t.cpu);
-    let memory_chart = pct("Memory", "memory", "#db2777", memory, |t| t.memory);
-    let disk_chart = pct("Disk", "disk", "#ea580c", disk, |t| t.disk);
+    let cpu_chart = pct("CPU", "cpu", "#2563eb", cpu, cpu_max, |t| t.cpu);
+    let memory_chart = pct("Memory", "memory", "#db2777", memory, memory_max, |t| {
+        t.memory
+    });
+    let disk_chart = pct("Disk", "disk", "#ea580c", disk, disk_max, |t| t.disk);
     let network = Signal::derive(move || {
         let (rx, tx) = (rx.get(), tx.get());
         (!rx.is_empty()).then(|| framed(network_chart(&rx, &tx)))
@@ -165,9 +173,9 @@ pub(crate) fn ChartGrid(
                     </button>
                 })}
             </div>
-            <ChartFigure id="cpu-chart" unit="%" title="CPU usage" option=cpu_chart columns=vec![("CPU", cpu)] fmt=percent charts span />
-            <ChartFigure id="memory-chart" unit="%" title="Memory usage" option=memory_chart columns=vec![("Memory", memory)] fmt=percent charts span />
-            <ChartFigure id="disk-chart" unit="%" title="Disk usage" option=disk_chart columns=vec![("Disk", disk)] fmt=percent charts span />
+            <ChartFigure id="cpu-chart" unit="%" title="CPU usage" option=cpu_chart columns=vec![("CPU", cpu)] peaks=("Highest CPU", cpu_max) fmt=percent charts span />
+            <ChartFigure id="memory-chart" unit="%" title="Memory usage" option=memory_chart columns=vec![("Memory", memory)] peaks=("Highest Memory", memory_max) fmt=percent charts span />
+            <ChartFigure id="disk-chart" unit="%" title="Disk usage" option=disk_chart columns=vec![("Disk", disk)] peaks=("Highest Disk", disk_max) fmt=percent charts span />
             <ChartFigure id="network-chart" unit="bytes/s" title="Network throughput" option=network columns=vec![("Received", rx), ("Sent", tx)] fmt=rate charts span />
             <ChartFigure id="score-chart" unit="" title="Health score" option=score_option columns=vec![("Score", score)] fmt=plain charts span />
         </section>
@@ -211,6 +219,9 @@ fn ChartFigure(
     option: Signal<Option<TimeChart>>,
     /// Named series shown as table columns; the first one is described in the caption.
     columns: Vec<(&'static str, Memo<Series>)>,
+    /// Each stored bucket's highest value, exported beside the first column when known.
+    #[prop(optional)]
+    peaks: Option<(&'static str, Memo<Series>)>,
     fmt: fn(f64) -> String,
     /// The unit of the exported values ("%", "bytes/s"), empty for none.
     unit: &'static str,
@@ -242,7 +253,15 @@ fn ChartFigure(
         let window = handle
             .zoom_window()
             .or_else(|| option.with_untracked(|o| o.as_ref().and_then(|c| c.window)));
-        let columns = columns.get_value();
+        let mut columns = columns.get_value();
+        // The peaks go beside the first column where the chart draws them.
+        if let Some(peaks) = peaks.filter(|(_, p)| {
+            p.with_untracked(|p| {
+                first.with_untracked(|m| dashboard_core::chart::peaks_differ(m, p))
+            })
+        }) {
+            columns.insert(1, peaks);
+        }
         let headings: Vec<String> = columns
             .iter()
             .map(|(name, _)| match unit {
