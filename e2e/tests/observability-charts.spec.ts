@@ -122,3 +122,21 @@ test("hovering one chart shows the crosshair on the others", async ({ page }) =>
   // The memory chart, untouched by the pointer, now draws the shared axis pointer and tooltip.
   await expect.poll(async () => Buffer.compare(await memory.screenshot(), before), { timeout: 5_000 }).not.toBe(0);
 });
+
+test("the charts take the colour scheme's colours, and change with it without being re-created", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await openStill(page, 3);
+  const chart = page.locator("#cpu-chart .chart");
+  // (A chart out of view is redrawn when it comes back into view.)
+  await chart.scrollIntoViewIfNeeded();
+  const canvas = (await chart.locator("canvas").first().elementHandle())!;
+  await page.mouse.move(0, 0);
+  // The canvas's own pixels (it is transparent: the card's background is not in them).
+  const pixels = () => canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const light = await pixels();
+  await page.emulateMedia({ colorScheme: "dark" });
+  await expect.poll(pixels, { timeout: 5_000 }).not.toBe(light);
+  // The same canvas: redrawn in place, not a new chart.
+  expect(await canvas.evaluate((c) => c.isConnected)).toBe(true);
+  await expect(chart.locator("canvas")).toHaveCount(1);
+});

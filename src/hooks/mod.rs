@@ -6,9 +6,11 @@ mod use_clock;
 mod use_poller;
 mod use_safe_navigate;
 mod use_subscription;
+mod use_theme_colors;
 
 pub(crate) use use_channel_event::use_channel_event;
 pub(crate) use use_clock::use_clock;
 pub(crate) use use_poller::{use_poller, PollControl};
 pub(crate) use use_safe_navigate::{return_target, use_safe_navigate};
 pub(crate) use use_subscription::use_subscription;
+pub(crate) use use_theme_colors::use_theme_colors;

@@ -6,7 +6,7 @@
 //! in place with `setOption`, resizes it with its box, and disposes it on unmount.
 //! Every call into ECharts is made through bindings that catch JS exceptions.
 
-use dashboard_core::chart::TimeChart;
+use dashboard_core::chart::{ChartTheme, TimeChart};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::html;
 use leptos::prelude::*;
@@ -277,7 +277,7 @@ pub(crate) fn EChart(
     let zoom_watch: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage> =
         StoredValue::new_local(None);
     let node = NodeRef::<html::Div>::new();
-    let lines = StoredValue::new(0_usize);
+    let look_drawn: StoredValue<Option<(ChartTheme, Vec<String>)>> = StoredValue::new(None);
     let instance: StoredValue<Option<EchartsInstance>, LocalStorage> = StoredValue::new_local(None);
     let observer: StoredValue<Option<SizeWatch>, LocalStorage> = StoredValue::new_local(None);
     // A chart scrolled out of view is not redrawn for each new point; it catches
@@ -312,9 +312,11 @@ pub(crate) fn EChart(
                 }
             }
             if let Some(inst) = slot.as_ref() {
-                // A line added or taken away: the whole option, its series replaced.
-                let redraw = !first && lines.get_value() != chart.line_count();
-                lines.set_value(chart.line_count());
+                // A new colour scheme, a line added or taken away: the whole
+                // option again (into the same instance), its series replaced.
+                let look = chart.look();
+                let redraw = !first && look_drawn.with_value(|l| l.as_ref() != Some(&look));
+                look_drawn.set_value(Some(look));
                 let opts = if redraw {
                     json_value(r#"{"replaceMerge":["series"]}"#)
                 } else {

@@ -11,10 +11,49 @@ use serde_json::{json, Value};
 /// A reading time (ms since the epoch) and its value, `None` for a gap.
 pub type Series = [(f64, Option<f64>)];
 
-/// Colour of axis labels and the legend.
-const MUTED: &str = "#8a93a6";
-/// Colour of the value axis's grid lines.
-const GRID_LINE: &str = "rgba(138,147,166,0.25)";
+/// The colours of a chart, from the page's theme tokens (`--chart-*` in
+/// `style/main.css`), so charts follow the colour scheme. Each is a CSS colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartTheme {
+    /// Axis labels and the legend (text: 4.5:1 against the card).
+    pub text: String,
+    /// The value axis's grid lines.
+    pub grid: String,
+    /// Warning threshold lines and alert markers.
+    pub warning: String,
+    /// Critical threshold lines and alert markers.
+    pub critical: String,
+}
+
+impl Default for ChartTheme {
+    /// The light scheme's tokens: what a page without the stylesheet gets.
+    fn default() -> Self {
+        ChartTheme {
+            text: "#5a6276".into(),
+            grid: "rgba(90,98,118,0.25)".into(),
+            warning: "#a16207".into(),
+            critical: "#b91c1c".into(),
+        }
+    }
+}
+
+/// Which of the theme's alert colours a threshold or marker takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// `ChartTheme::warning`.
+    Warning,
+    /// `ChartTheme::critical`.
+    Critical,
+}
+
+impl ChartTheme {
+    fn severity(&self, severity: Severity) -> &str {
+        match severity {
+            Severity::Warning => &self.warning,
+            Severity::Critical => &self.critical,
+        }
+    }
+}
 /// At least a minute of time axis, ending at the newest reading: a single
 /// reading would otherwise stretch the axis over days.
 const MIN_SPAN_MS: f64 = 60_000.0;
@@ -28,8 +67,8 @@ const FEW_POINTS: usize = 5;
 pub struct Line {
     /// Shown in the tooltip and the legend.
     pub name: String,
-    /// A CSS colour.
-    pub color: &'static str,
+    /// A CSS colour (a theme token's value).
+    pub color: String,
     /// The readings, in time order.
     pub points: Vec<(f64, Option<f64>)>,
     /// Each value is divided by this before it is drawn (a unit change).
@@ -45,8 +84,8 @@ pub struct Threshold {
     pub name: &'static str,
     /// Where the line is drawn, in the axis's unit.
     pub value: f64,
-    /// A CSS colour for the line and its label.
-    pub color: &'static str,
+    /// The theme colour of the line and its label.
+    pub severity: Severity,
 }
 
 /// A vertical line at an instant: an alert on the time axis.
@@ -56,8 +95,8 @@ pub struct Marker {
     pub t_ms: f64,
     /// A short label drawn at the top of the line ("critical").
     pub label: String,
-    /// A CSS colour for the line and its label.
-    pub color: &'static str,
+    /// The theme colour of the line and its label.
+    pub severity: Severity,
 }
 
 /// A chart of values over time.
@@ -78,6 +117,8 @@ pub struct TimeChart {
     /// The time axis's bounds (ms), when the chart shows a chosen range;
     /// otherwise it spans the readings.
     pub window: Option<(f64, f64)>,
+    /// The colours of everything that is not a line.
+    pub theme: ChartTheme,
 }
 
 impl TimeChart {
@@ -110,18 +151,18 @@ impl TimeChart {
                 "emphasis": { "iconStyle": { "opacity": 0 } },
                 "feature": { "dataZoom": { "yAxisIndex": "none", "filterMode": "none" } },
             },
-            "color": self.lines.iter().map(|l| l.color).collect::<Vec<_>>(),
+            "color": self.lines.iter().map(|l| l.color.as_str()).collect::<Vec<_>>(),
             "xAxis": {
                 "type": "time",
                 "splitNumber": 4,
-                "axisLabel": { "color": MUTED, "hideOverlap": true },
+                "axisLabel": { "color": self.theme.text, "hideOverlap": true },
                 "splitLine": { "show": false },
             },
             "yAxis": {
                 "type": "value",
                 "min": 0,
-                "axisLabel": { "formatter": self.unit_template, "color": MUTED },
-                "splitLine": { "lineStyle": { "color": GRID_LINE } },
+                "axisLabel": { "formatter": self.unit_template, "color": self.theme.text },
+                "splitLine": { "lineStyle": { "color": self.theme.grid } },
             },
             "series": self.series(true),
         });
@@ -135,17 +176,26 @@ impl TimeChart {
         // Written either way: a full option merged into a drawn chart must
         // also take a legend away.
         option["legend"] = if self.legend {
-            json!({ "show": true, "top": 0, "right": 8, "textStyle": { "color": MUTED } })
+            json!({ "show": true, "top": 0, "right": 8, "textStyle": { "color": self.theme.text } })
         } else {
             json!({ "show": false })
         };
         option
     }
 
-    /// How many lines the chart has: when it changes, the chart is drawn
-    /// again from [`TimeChart::option`], replacing its series.
+    /// How many lines the chart has.
     pub fn line_count(&self) -> usize {
         self.lines.len()
+    }
+
+    /// What [`TimeChart::update`] does not carry: the theme and the lines'
+    /// colours (and so their number). When it changes, the chart is drawn
+    /// again from [`TimeChart::option`] (a new colour scheme, a line added).
+    pub fn look(&self) -> (ChartTheme, Vec<String>) {
+        (
+            self.theme.clone(),
+            self.lines.iter().map(|l| l.color.clone()).collect(),
+        )
     }
 
     /// What changes from one reading to the next: the series and the time
@@ -204,7 +254,7 @@ impl TimeChart {
                     series["showSymbol"] = false.into();
                 }
                 if i == 0 && !(self.thresholds.is_empty() && self.markers.is_empty()) {
-                    series["markLine"] = mark_lines(&self.thresholds, &self.markers);
+                    series["markLine"] = mark_lines(&self.thresholds, &self.markers, &self.theme);
                 }
                 series
             })
@@ -221,25 +271,27 @@ fn data(points: &Series, scale: f64) -> Vec<Value> {
         .collect()
 }
 
-fn mark_lines(thresholds: &[Threshold], markers: &[Marker]) -> Value {
+fn mark_lines(thresholds: &[Threshold], markers: &[Marker], theme: &ChartTheme) -> Value {
     let levels = thresholds.iter().map(|t| {
+        let color = theme.severity(t.severity);
         json!({
             "name": t.name,
             "yAxis": t.value,
-            "lineStyle": { "color": t.color },
+            "lineStyle": { "color": color },
             "label": {
                 "position": "insideEndTop",
                 "formatter": format!("{} {}%", t.name, t.value),
-                "color": t.color,
+                "color": color,
             },
         })
     });
     let instants = markers.iter().map(|m| {
+        let color = theme.severity(m.severity);
         json!({
             "name": m.label,
             "xAxis": m.t_ms,
-            "lineStyle": { "color": m.color, "type": "solid", "width": 2 },
-            "label": { "position": "end", "formatter": m.label, "color": m.color },
+            "lineStyle": { "color": color, "type": "solid", "width": 2 },
+            "label": { "position": "end", "formatter": m.label, "color": color },
         })
     });
     let lines: Vec<Value> = levels.chain(instants).collect();
@@ -285,7 +337,7 @@ mod tests {
             y_max: Some(100.0),
             lines: vec![Line {
                 name: "CPU".into(),
-                color: "#2563eb",
+                color: "#2563eb".into(),
                 points,
                 scale: 1.0,
                 faint: false,
@@ -294,6 +346,7 @@ mod tests {
             markers: vec![],
             legend: false,
             window: None,
+            theme: ChartTheme::default(),
         }
     }
 
@@ -303,12 +356,38 @@ mod tests {
         c.markers = vec![Marker {
             t_ms: 5_000.0,
             label: "critical".into(),
-            color: "#dc2626",
+            severity: Severity::Critical,
         }];
         let mark = &c.option()["series"][0]["markLine"];
         assert_eq!(mark["data"][0]["xAxis"], 5_000.0);
         assert_eq!(mark["data"][0]["label"]["formatter"], "critical");
         assert_eq!(mark["data"][0]["lineStyle"]["type"], "solid");
+        assert_eq!(mark["data"][0]["lineStyle"]["color"], "#b91c1c");
+    }
+
+    #[test]
+    fn every_colour_but_the_lines_comes_from_the_theme() {
+        let mut c = chart(vec![(1.0, Some(1.0))]);
+        c.theme = ChartTheme {
+            text: "#eeeeee".into(),
+            grid: "#333333".into(),
+            warning: "#ffff00".into(),
+            critical: "#ff0000".into(),
+        };
+        c.thresholds = vec![Threshold {
+            name: "warning",
+            value: 70.0,
+            severity: Severity::Warning,
+        }];
+        let option = c.option();
+        assert_eq!(option["xAxis"]["axisLabel"]["color"], "#eeeeee");
+        assert_eq!(option["yAxis"]["axisLabel"]["color"], "#eeeeee");
+        assert_eq!(
+            option["yAxis"]["splitLine"]["lineStyle"]["color"],
+            "#333333"
+        );
+        let mark = &option["series"][0]["markLine"]["data"][0];
+        assert_eq!(mark["label"]["color"], "#ffff00");
     }
 
     #[test]
@@ -342,7 +421,7 @@ mod tests {
         let mut c = chart(vec![(1.0, Some(10.0))]);
         c.lines.push(Line {
             name: "Highest CPU".into(),
-            color: "#2563eb",
+            color: "#2563eb".into(),
             points: vec![(1.0, Some(99.0))],
             scale: 1.0,
             faint: true,
@@ -403,12 +482,12 @@ mod tests {
             Threshold {
                 name: "warning",
                 value: 70.0,
-                color: "#ca8a04",
+                severity: Severity::Warning,
             },
             Threshold {
                 name: "critical",
                 value: 90.0,
-                color: "#dc2626",
+                severity: Severity::Critical,
             },
         ];
         let option = c.option();

@@ -1,9 +1,7 @@
 //! The charts, each with its values readable as text: a caption with the
 //! latest value and range, and a data table (rendered only while opened).
 
-use super::chart_options::{
-    network_chart, percent_chart, score_chart, CRITICAL_COLOR, WARNING_COLOR,
-};
+use super::chart_options::{network_chart, percent_chart, score_chart, use_chart_colors};
 use super::history::HistorySource;
 use super::panels::clock;
 use super::use_feed;
@@ -12,7 +10,7 @@ use crate::services::alerts::use_alerts;
 use crate::services::api::ApiError;
 use crate::services::charts::{ChartHandle, ChartsState, EChart, LinkedCharts};
 use dashboard_core::alerts::AlertLevel;
-use dashboard_core::chart::{Marker, TimeChart};
+use dashboard_core::chart::{Marker, Severity, TimeChart};
 use dashboard_core::export;
 use dashboard_core::format;
 use dashboard_core::infra::Limits;
@@ -104,26 +102,30 @@ pub(crate) fn ChartGrid(
                 .map(|a| Marker {
                     t_ms: a.at_ms,
                     label: a.level.as_str().to_string(),
-                    color: match a.level {
-                        AlertLevel::Critical => CRITICAL_COLOR,
-                        AlertLevel::Warning => WARNING_COLOR,
+                    severity: match a.level {
+                        AlertLevel::Critical => Severity::Critical,
+                        AlertLevel::Warning => Severity::Warning,
                     },
                 })
                 .collect::<Vec<_>>()
         });
         Some(found)
     };
+    let colors = use_chart_colors();
     let pct = move |name: &'static str,
                     metric: &'static str,
-                    color: &'static str,
+                    color: fn(&super::chart_options::ChartColors) -> &str,
                     s: Memo<Series>,
                     peaks: Memo<Series>,
                     pick: fn(&dashboard_core::infra::Thresholds) -> Limits| {
         Signal::derive(move || {
             let s = s.get();
             (!s.is_empty()).then(|| {
-                let chart = peaks.with(|peaks| {
-                    percent_chart(name, color, &s, peaks, limits.get().map(|t| pick(&t)))
+                let chart = colors.with(|c| {
+                    peaks.with(|peaks| {
+                        let limits = limits.get().map(|t| pick(&t));
+                        percent_chart(name, color(c), &c.theme, &s, peaks, limits)
+                    })
                 });
                 framed(TimeChart {
                     markers: markers(metric).unwrap_or_default(),
@@ -132,20 +134,25 @@ pub(crate) fn ChartGrid(
             })
         })
     };
-    let cpu_chart = pct("CPU", "cpu", "#2563eb", cpu, cpu_max, |t| t.cpu);
-    let memory_chart = pct("Memory", "memory", "#db2777", memory, memory_max, |t| {
-        t.memory
-    });
-    let disk_chart = pct("Disk", "disk", "#ea580c", disk, disk_max, |t| t.disk);
+    let cpu_chart = pct("CPU", "cpu", |c| &c.cpu, cpu, cpu_max, |t| t.cpu);
+    let memory_chart = pct(
+        "Memory",
+        "memory",
+        |c| &c.memory,
+        memory,
+        memory_max,
+        |t| t.memory,
+    );
+    let disk_chart = pct("Disk", "disk", |c| &c.disk, disk, disk_max, |t| t.disk);
     let network = Signal::derive(move || {
         let (rx, tx) = (rx.get(), tx.get());
-        (!rx.is_empty()).then(|| framed(network_chart(&rx, &tx)))
+        (!rx.is_empty()).then(|| framed(colors.with(|c| network_chart(c, &rx, &tx))))
     });
     let score_option = Signal::derive(move || {
         let s = score.get();
         s.iter()
             .any(|(_, v)| v.is_some())
-            .then(|| framed(score_chart(&s)))
+            .then(|| framed(colors.with(|c| score_chart(c, &s))))
     });
 
     let span = Signal::derive(move || range.get().label());
