@@ -41,10 +41,35 @@ pub(crate) fn Layout(children: Children) -> impl IntoView {
         <main id="main-content" class="app-main" tabindex="-1">
             {children()}
         </main>
+        <RouteAnnouncer />
         <footer class="app-footer">
             <span>{format!("{PRODUCT_NAME} Dashboard")}</span>
             {environment.map(|env| view! { <span class="badge">{env}</span> })}
         </footer>
+    }
+}
+
+/// After a client-side navigation: focus moves to the new page's heading
+/// (unless the page has put it somewhere in its content already) and the new
+/// title is announced, as a full page load would do for a screen reader.
+#[component]
+fn RouteAnnouncer() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let (message, set_message) = signal(String::new());
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            crate::browser::focus::when_page_heading_shown(move |heading, title| {
+                crate::browser::focus::focus_heading_unless_placed(&heading);
+                let _ = set_message.try_set(title);
+            });
+        }
+        path
+    });
+    view! {
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="route-announcer">
+            {message}
+        </div>
     }
 }
 

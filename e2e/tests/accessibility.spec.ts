@@ -65,7 +65,7 @@ for (const scheme of SCHEMES) {
           data: { channel: "private-admin", event: "alert-new", data: { level: "critical", metric: "cpu", value: 97.5, threshold: 90, message: "CPU usage critical: 97.5%" } },
         });
         expect(sent.status()).toBe(200);
-        await expect(page.getByRole("alert").filter({ hasText: "CPU usage critical: 97.5%" })).toBeVisible();
+        await expect(page.getByRole("region", { name: "Notifications" }).getByRole("group").filter({ hasText: "CPU usage critical: 97.5%" })).toBeVisible();
         await expectNoViolations(page, "/observability with an alert");
 
         // The backend fails: first the stale banner over the data kept, then the error.

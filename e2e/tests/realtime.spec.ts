@@ -28,7 +28,7 @@ test("a server-triggered alert shows within a second, as a toast and in the aler
   await expect(alertsStatus(page)).toHaveText("Listening for alerts.");
   const sent = Date.now();
   await triggerAlert(page, request, baseURL!, "CPU usage critical: 97.5%");
-  const toast = page.getByRole("alert").filter({ hasText: "CPU usage critical: 97.5%" });
+  const toast = page.getByRole("region", { name: "Notifications" }).getByRole("group").filter({ hasText: "CPU usage critical: 97.5%" });
   await expect(toast).toBeVisible({ timeout: 1_000 });
   expect(Date.now() - sent).toBeLessThan(1_500);
   await expect(page.getByRole("article").filter({ hasText: "Recent alerts" })).toContainText("CPU usage critical: 97.5%");
@@ -61,8 +61,9 @@ test("another user's private channel is refused and reported, never a crash", as
     await route.fulfill({ response, json: { ...body, id: 999_999 } });
   });
   await page.reload();
-  await expect(page.getByRole("status").filter({ hasText: "Live updates were refused" })).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: "private-user-999999" })).toBeVisible();
+  const notice = page.getByRole("region", { name: "Notifications" }).locator('[aria-live="polite"]').getByRole("group", { name: "Live updates" });
+  await expect(notice.filter({ hasText: "Live updates were refused" })).toBeVisible();
+  await expect(notice.filter({ hasText: "private-user-999999" })).toBeVisible();
   await expect(indicator(page)).toContainText("Live");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "ToolBoxAI Dashboard" })).toBeVisible();
@@ -107,7 +108,7 @@ test.describe("when the Pusher server dies", () => {
     // Resubscribed: the channel is confirmed again, and a new event arrives.
     await expect(alertsStatus(page)).toHaveText("Listening for alerts.");
     await triggerAlert(page, request, stack.url, "Memory usage critical: 93.0%");
-    await expect(page.getByRole("alert").filter({ hasText: "Memory usage critical: 93.0%" })).toBeVisible({ timeout: 1_000 });
+    await expect(page.getByRole("region", { name: "Notifications" }).getByRole("group").filter({ hasText: "Memory usage critical: 93.0%" })).toBeVisible({ timeout: 1_000 });
     expect(Date.now() - restarted).toBeLessThan(3_500);
   });
 });

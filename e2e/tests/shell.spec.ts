@@ -15,7 +15,7 @@ test("@smoke the shell loads with a ToolBoxAI title and no console errors", asyn
   await expect(page.getByRole("main")).toBeVisible();
   await expect(page.getByRole("contentinfo")).toBeVisible();
   // The backend status card reaches a verdict (through the /api rewrite).
-  const status = page.getByRole("status").filter({ hasNotText: "Checking" });
+  const status = page.getByRole("main").getByRole("status").filter({ hasNotText: "Checking" });
   await expect(status).toContainText(/healthy|degraded|unhealthy|unreachable/);
   expect(consoleErrors).toEqual([]);
 });

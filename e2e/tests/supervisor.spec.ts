@@ -58,7 +58,7 @@ test("kill -9 of the Pusher server: restarted, the API never stops, alerts arriv
     data: { channel: "private-admin", event: "alert-new", data: { level: "critical", metric: "disk", value: 96, threshold: 95, message } },
   });
   expect(sent.status()).toBe(200);
-  await expect(page.getByRole("alert").filter({ hasText: message })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Notifications" }).getByRole("group").filter({ hasText: message })).toBeVisible();
 
   probing = false;
   await probe;

@@ -1,61 +1,75 @@
-//! Notifications that appear in a corner for a few seconds: realtime alerts,
-//! realtime problems. Polite for information, assertive for critical ones.
+//! Notifications in a corner (realtime alerts, realtime problems), in two live
+//! regions that exist from the start, so screen readers hear what is added:
+//! assertive for critical ones (they stay until dismissed), polite for the
+//! others (they go after 8 s, paused while the pointer or focus is on them).
+//! What stays and for how long is decided by `dashboard_core::notices`.
 
+pub(crate) use dashboard_core::notices::Tone;
+use dashboard_core::notices::{Notice, Notices};
 use leptos::prelude::*;
-
-const VISIBLE_FOR_MS: u32 = 8_000;
-const MAX_TOASTS: usize = 4;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tone {
-    Warning,
-    Critical,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Toast {
-    pub id: u64,
-    pub tone: Tone,
-    pub title: String,
-    pub message: String,
-}
+use std::time::Duration;
 
 #[derive(Clone, Copy)]
 pub(crate) struct Toasts {
-    items: RwSignal<Vec<Toast>>,
-    next: StoredValue<u64>,
+    board: RwSignal<Notices>,
+    timer: StoredValue<Option<TimeoutHandle>, LocalStorage>,
+}
+
+fn now() -> f64 {
+    crate::browser::time::now_ms()
 }
 
 impl Toasts {
     pub(crate) fn new() -> Toasts {
         Toasts {
-            items: RwSignal::new(Vec::new()),
-            next: StoredValue::new(0),
+            board: RwSignal::new(Notices::default()),
+            timer: StoredValue::new_local(None),
         }
     }
 
     pub(crate) fn show(&self, tone: Tone, title: impl Into<String>, message: impl Into<String>) {
-        let id = self.next.with_value(|n| *n + 1);
-        self.next.set_value(id);
-        self.items.update(|items| {
-            items.push(Toast {
-                id,
-                tone,
-                title: title.into(),
-                message: message.into(),
-            });
-            let excess = items.len().saturating_sub(MAX_TOASTS);
-            items.drain(..excess);
+        self.board.update(|b| {
+            b.add(tone, title.into(), message.into(), now());
         });
-        let items = self.items;
-        wasm_bindgen_futures::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(VISIBLE_FOR_MS).await;
-            let _ = items.try_update(|items| items.retain(|t| t.id != id));
-        });
+        self.schedule();
     }
 
     pub(crate) fn dismiss(&self, id: u64) {
-        self.items.update(|items| items.retain(|t| t.id != id));
+        self.board.update(|b| b.dismiss(id));
+    }
+
+    fn pause(&self) {
+        self.board.update(|b| b.pause(now()));
+        self.schedule();
+    }
+
+    fn resume(&self) {
+        self.board.update(|b| b.resume(now()));
+        self.schedule();
+    }
+
+    /// One timer, for the next notice whose time will be up.
+    fn schedule(&self) {
+        if let Some(Some(handle)) = self.timer.try_update_value(Option::take) {
+            handle.clear();
+        }
+        let Some(deadline) = self
+            .board
+            .try_with_untracked(|b| b.next_deadline(now()))
+            .flatten()
+        else {
+            return;
+        };
+        let this = *self;
+        let handle = set_timeout_with_handle(
+            move || {
+                if this.board.try_update(|b| b.expire(now())).is_some() {
+                    this.schedule();
+                }
+            },
+            Duration::from_millis((deadline - now()).max(0.0) as u64 + 1),
+        );
+        self.timer.try_set_value(handle.ok());
     }
 }
 
@@ -69,32 +83,83 @@ pub(crate) fn use_toasts() -> Toasts {
     expect_context::<Toasts>()
 }
 
+#[component]
+fn ToastCard(toast: Notice) -> impl IntoView {
+    let toasts = use_toasts();
+    let class = match toast.tone {
+        Tone::Warning => "toast toast-warning",
+        Tone::Critical => "toast toast-critical",
+    };
+    let id = toast.id;
+    let label = toast.title.clone();
+    view! {
+        <div class=class role="group" aria-label=label>
+            <div class="toast-body">
+                <strong>{toast.title}</strong>
+                <p>{toast.message}</p>
+            </div>
+            <button type="button" class="button-link toast-close" on:click=move |_| toasts.dismiss(id)>
+                "Dismiss"
+            </button>
+        </div>
+    }
+}
+
 #[allow(unreachable_pub)]
 #[component]
 pub(crate) fn ToastHost() -> impl IntoView {
     let toasts = use_toasts();
+    let of_tone = move |tone: Tone| {
+        move || {
+            toasts.board.with(|b| {
+                b.items()
+                    .iter()
+                    .filter(|n| n.tone == tone)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
+    // Paused while the pointer is over the notifications or focus is in them.
+    let (hovered, focused) = (RwSignal::new(false), RwSignal::new(false));
+    Effect::new(move |was: Option<bool>| {
+        let paused = hovered.get() || focused.get();
+        match (was, paused) {
+            (Some(false) | None, true) => toasts.pause(),
+            (Some(true), false) => toasts.resume(),
+            _ => {}
+        }
+        paused
+    });
+    let leaves_host = |ev: &leptos::ev::FocusEvent| {
+        use wasm_bindgen::JsCast;
+        let host = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        let next = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        !matches!((host, next), (Some(h), Some(n)) if h.contains(Some(&n)))
+    };
     view! {
-        <section class="toasts" aria-label="Notifications">
-            <For each=move || toasts.items.get() key=|t| t.id let:toast>
-                {
-                    let (class, role) = match toast.tone {
-                        Tone::Warning => ("toast toast-warning", "status"),
-                        Tone::Critical => ("toast toast-critical", "alert"),
-                    };
-                    let id = toast.id;
-                    view! {
-                        <div class=class role=role>
-                            <div class="toast-body">
-                                <strong>{toast.title}</strong>
-                                <p>{toast.message}</p>
-                            </div>
-                            <button type="button" class="button-link toast-close" on:click=move |_| toasts.dismiss(id)>
-                                "Dismiss"
-                            </button>
-                        </div>
-                    }
-                }
-            </For>
+        <section
+            class="toasts"
+            aria-label="Notifications"
+            on:mouseenter=move |_| hovered.set(true)
+            on:mouseleave=move |_| hovered.set(false)
+            on:focusin=move |_| focused.set(true)
+            on:focusout=move |ev| if leaves_host(&ev) { focused.set(false) }
+        >
+            <div class="toast-stack" aria-live="assertive" aria-relevant="additions">
+                <For each=of_tone(Tone::Critical) key=|t| t.id let:toast>
+                    <ToastCard toast />
+                </For>
+            </div>
+            <div class="toast-stack" aria-live="polite" aria-relevant="additions">
+                <For each=of_tone(Tone::Warning) key=|t| t.id let:toast>
+                    <ToastCard toast />
+                </For>
+            </div>
         </section>
     }
 }

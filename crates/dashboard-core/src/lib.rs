@@ -17,6 +17,7 @@ pub mod infra;
 pub mod interval;
 pub(crate) mod json;
 pub mod live;
+pub mod notices;
 pub mod poller;
 pub mod range;
 pub mod redirect;

@@ -1,0 +1,49 @@
+// Announcements and focus: notifications in live regions that exist from the
+// start (critical ones stay until dismissed), and a route change that moves
+// focus to the new page's heading and announces its title.
+import { test, expect, isLocal } from "../support/fixtures";
+import { credentials } from "../support/credentials";
+import { signIn, storedSession } from "../support/auth";
+
+test.skip(!isLocal, "drives the local stack");
+
+test("a critical alert is announced at once and stays until it is dismissed", async ({ page }) => {
+  await page.clock.install();
+  await signIn(page, credentials.admin);
+  await page.goto("/observability");
+  const notifications = page.getByRole("region", { name: "Notifications" });
+  // The assertive region is there before anything is announced in it.
+  const assertive = notifications.locator('[aria-live="assertive"]');
+  await expect(assertive).toHaveCount(1);
+  await expect(page.getByRole("article").filter({ hasText: "Recent alerts" }).getByRole("status")).toHaveText("Listening for alerts.");
+
+  const token = (await storedSession(page))!.access_token;
+  const message = `Disk usage critical: 99.0% (${Date.now()})`;
+  const sent = await page.request.post("/api/v1/pusher/trigger", {
+    headers: { authorization: `Bearer ${token}` },
+    data: { channel: "private-admin", event: "alert-new", data: { level: "critical", metric: "disk", value: 99, threshold: 95, message } },
+  });
+  expect(sent.status()).toBe(200);
+  const toast = assertive.getByRole("group", { name: "Critical alert" }).filter({ hasText: message });
+  await expect(toast).toBeVisible();
+
+  // A minute later it is still there: only the user takes it away.
+  await page.clock.fastForward("01:00");
+  await expect(toast).toBeVisible();
+  await toast.getByRole("button", { name: "Dismiss" }).click();
+  await expect(toast).toHaveCount(0);
+});
+
+test("a route change moves focus to the new page's heading and announces its title", async ({ page }) => {
+  await signIn(page, credentials.admin);
+  await page.goto("/chat");
+  await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
+  const heading = page.getByRole("heading", { level: 1, name: "Observability" });
+  await expect(heading).toBeFocused();
+  await expect(page).toHaveTitle(/Observability/);
+  await expect(page.getByTestId("route-announcer")).toHaveText(/Observability/);
+  // Keyboard navigation goes on from the heading, into the page.
+  await page.keyboard.press("Tab");
+  await expect(page.locator("#main-content :focus")).toHaveCount(1);
+});
