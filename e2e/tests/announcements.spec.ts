@@ -47,3 +47,13 @@ test("a route change moves focus to the new page's heading and announces its tit
   await page.keyboard.press("Tab");
   await expect(page.locator("#main-content :focus")).toHaveCount(1);
 });
+
+test("on a phone the connection state is in words, not a colour alone, and the header fits", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await signIn(page, credentials.admin);
+  const indicator = page.getByTestId("realtime-indicator");
+  await expect(indicator).toContainText("Live");
+  await expect(indicator.locator(".realtime-label")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
