@@ -57,3 +57,29 @@ test("on a phone the connection state is in words, not a colour alone, and the h
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+for (const [locale, pattern] of [
+  ["en-US", /\b\d{1,2}:\d\d:\d\d\s?[AP]M\b/],
+  ["de-DE", /\b\d\d:\d\d:\d\d\b(?!\s?[AP]M)/],
+] as const) {
+  test(`times follow the browser's locale (${locale}), with the full date on hover`, async ({ browser, baseURL }) => {
+    const context = await browser.newContext({ locale, baseURL });
+    const page = await context.newPage();
+    await signIn(page, credentials.admin);
+    await page.goto("/observability");
+    await expect(page.getByRole("article").filter({ hasText: "Recent alerts" }).getByRole("status")).toHaveText("Listening for alerts.");
+    const token = (await storedSession(page))!.access_token;
+    const message = `CPU usage critical: 96.0% (${locale} ${Date.now()})`;
+    const sent = await page.request.post("/api/v1/pusher/trigger", {
+      headers: { authorization: `Bearer ${token}` },
+      data: { channel: "private-admin", event: "alert-new", data: { level: "critical", metric: "cpu", value: 96, threshold: 90, message } },
+    });
+    expect(sent.status()).toBe(200);
+    const entry = page.getByRole("article").filter({ hasText: "Recent alerts" }).getByRole("listitem").filter({ hasText: message });
+    const time = entry.locator("time");
+    await expect(time).toHaveText(pattern);
+    await expect(time).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    await expect(time).toHaveAttribute("title", /\d{4}/);
+    await context.close();
+  });
+}

@@ -3,6 +3,7 @@
 
 pub(crate) mod download;
 pub(crate) mod focus;
+pub(crate) mod locale;
 pub(crate) mod locks;
 pub(crate) mod online;
 pub(crate) mod perf;

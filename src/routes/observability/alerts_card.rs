@@ -113,7 +113,16 @@ pub(crate) fn AlertsCard(now: ReadSignal<f64>) -> impl IntoView {
                                     " "
                                     <span>{a.message.clone()}</span>
                                     {detail.map(|d| view! { <span class="muted">{format!(" · {d}")}</span> })}
-                                    <span class="muted alert-time">{move || format!(" · {} ({})", clock(at), format::age(now.get() - at))}</span>
+                                    <span class="muted alert-time">
+                                        " · "
+                                        <time
+                                            datetime=dashboard_core::time::format_iso8601_ms(at).unwrap_or_default()
+                                            title=crate::browser::locale::date_time(at)
+                                        >
+                                            {clock(at)}
+                                        </time>
+                                        {move || format!(" ({})", format::age(now.get() - at))}
+                                    </span>
                                     " "
                                     {state}
                                 </li>

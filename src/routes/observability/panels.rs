@@ -45,11 +45,9 @@ fn level_text(level: Level) -> &'static str {
     }
 }
 
-/// Local wall-clock time "12:03:05".
+/// A time of day in the browser's locale.
 pub(crate) fn clock(ms: f64) -> String {
-    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
-        .to_locale_time_string("en-GB")
-        .into()
+    crate::browser::locale::time(ms)
 }
 
 #[allow(unreachable_pub)]
@@ -292,6 +290,7 @@ pub(crate) fn NetworkCard() -> impl IntoView {
                 {fact("Sent in total", move || net.get().and_then(|n| n.bytes_sent).map(|b| format::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
                 {fact("Connections", move || format::count(net.get().and_then(|n| n.connections)))}
             </dl>
+            <p class="muted unit-note">"Binary units: 1 KB = 1,024 bytes, 1 MB = 1,024 KB."</p>
         </article>
     }
 }
