@@ -49,6 +49,17 @@ pub(crate) fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// Says something politely through the page's one status region (e.g.
+/// "Reply copied to the clipboard."). Provided by the layout.
+#[derive(Clone, Copy)]
+pub(crate) struct Announcer(WriteSignal<String>);
+
+impl Announcer {
+    pub(crate) fn say(&self, text: impl Into<String>) {
+        let _ = self.0.try_set(text.into());
+    }
+}
+
 /// After a client-side navigation: focus moves to the new page's heading
 /// (unless the page has put it somewhere in its content already) and the new
 /// title is announced, as a full page load would do for a screen reader.
@@ -56,6 +67,7 @@ pub(crate) fn Layout(children: Children) -> impl IntoView {
 fn RouteAnnouncer() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let (message, set_message) = signal(String::new());
+    provide_context(Announcer(set_message));
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         if previous.is_some_and(|p| p != path) {
@@ -67,7 +79,7 @@ fn RouteAnnouncer() -> impl IntoView {
         path
     });
     view! {
-        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="route-announcer">
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
             {message}
         </div>
     }

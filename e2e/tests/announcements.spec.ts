@@ -42,7 +42,7 @@ test("a route change moves focus to the new page's heading and announces its tit
   const heading = page.getByRole("heading", { level: 1, name: "Observability" });
   await expect(heading).toBeFocused();
   await expect(page).toHaveTitle(/Observability/);
-  await expect(page.getByTestId("route-announcer")).toHaveText(/Observability/);
+  await expect(page.getByTestId("announcer")).toHaveText(/Observability/);
   // Keyboard navigation goes on from the heading, into the page.
   await page.keyboard.press("Tab");
   await expect(page.locator("#main-content :focus")).toHaveCount(1);

@@ -1,6 +1,7 @@
 //! Thin wrappers over web APIs, each written once: storage, cross-tab locks,
 //! the clock, page visibility, the network state, focus, URL resolution, downloads.
 
+pub(crate) mod clipboard;
 pub(crate) mod download;
 pub(crate) mod focus;
 pub(crate) mod locale;

@@ -9,6 +9,24 @@ use leptos::prelude::*;
 
 /// The backend's limit on a message.
 const MAX_MESSAGE_CHARS: usize = 4096;
+/// The box grows with its text up to this height (px), then scrolls.
+const MAX_HEIGHT_PX: i32 = 240;
+
+/// Fits the box's height to its text (between its two rows and the limit).
+fn fit_to_text(el: &web_sys::HtmlTextAreaElement) {
+    let style = web_sys::HtmlElement::style(el);
+    let _ = style.set_property("height", "auto");
+    let wanted = el.scroll_height() + (el.offset_height() - el.client_height());
+    let _ = style.set_property("height", &format!("{}px", wanted.min(MAX_HEIGHT_PX)));
+    let _ = style.set_property(
+        "overflow-y",
+        if wanted > MAX_HEIGHT_PX {
+            "auto"
+        } else {
+            "hidden"
+        },
+    );
+}
 
 #[allow(unreachable_pub)]
 #[component]
@@ -26,6 +44,14 @@ pub(crate) fn Composer() -> impl IntoView {
             if let Some(el) = input.get() {
                 focus_when_attached(el.into());
             }
+        }
+    });
+
+    // Grows with the draft, whether typed, restored or filled from an example.
+    Effect::new(move |_| {
+        chat.draft.track();
+        if let Some(el) = input.get() {
+            leptos::prelude::request_animation_frame(move || fit_to_text(&el));
         }
     });
 

@@ -107,7 +107,7 @@ impl Chat {
         let client_id = new_client_id();
         let key = self
             .thread
-            .try_update(|t| t.begin_send(&text, &client_id))
+            .try_update(|t| t.begin_send(&text, &client_id, crate::browser::time::now_ms()))
             .unwrap_or_default();
         self.draft.set(String::new());
         let conversation = self.conversation_id();
@@ -154,7 +154,7 @@ impl Chat {
                     return false;
                 }
                 match &result {
-                    Ok(reply) => t.succeeded(&key, reply.clone()),
+                    Ok(reply) => t.succeeded(&key, reply.clone(), crate::browser::time::now_ms()),
                     Err(err) => {
                         let (message, offer_new) = send_failure(err, online());
                         t.failed(&key, message, offer_new);

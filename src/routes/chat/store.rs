@@ -145,8 +145,8 @@ mod tests {
     fn unacknowledged_messages_survive_and_leave_when_acknowledged() {
         let s = store();
         let mut thread = Thread::new(Some("c1".into()));
-        let key = thread.begin_send("add a task to buy milk", "m-1");
-        thread.begin_send("list my tasks", "m-2");
+        let key = thread.begin_send("add a task to buy milk", "m-1", 0.0);
+        thread.begin_send("list my tasks", "m-2", 0.0);
         s.save_outbox(&thread);
         assert_eq!(s.outbox().len(), 2);
 

@@ -127,11 +127,21 @@ pub(crate) fn ThreadView() -> impl IntoView {
                     <div class="chat-empty">
                         <h2>"What needs doing?"</h2>
                         <p class="muted">"Tell the assistant in your own words. For example:"</p>
-                        <ul>
-                            <li>"add a task to buy milk"</li>
-                            <li>"show my pending tasks"</li>
-                            <li>"mark task 3 as done"</li>
-                            <li>"delete the task about milk"</li>
+                        <ul class="prompt-list">
+                            {EXAMPLE_PROMPTS.into_iter().map(|prompt| view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="prompt-chip"
+                                        on:click=move |_| {
+                                            chat.save_draft(prompt.to_string());
+                                            focus_composer();
+                                        }
+                                    >
+                                        {prompt}
+                                    </button>
+                                </li>
+                            }).collect_view()}
                         </ul>
                     </div>
                 </Show>
@@ -194,6 +204,71 @@ fn HistoryNotice() -> impl IntoView {
     }
 }
 
+/// What the empty conversation offers to start with (each fills the composer).
+const EXAMPLE_PROMPTS: [&str; 4] = [
+    "add a task to buy milk",
+    "show my pending tasks",
+    "mark task 3 as done",
+    "delete the task about milk",
+];
+
+fn focus_composer() {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("chat-message"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// When a message was written: the time, the full date on hover.
+fn written_at(at_ms: Option<f64>) -> impl IntoView {
+    at_ms.map(|at| {
+        view! {
+            <time
+                class="msg-time muted"
+                datetime=dashboard_core::time::format_iso8601_ms(at).unwrap_or_default()
+                title=crate::browser::locale::date_time(at)
+            >
+                {crate::browser::locale::time(at)}
+            </time>
+        }
+    })
+}
+
+/// Copies an assistant's reply; the button and the page's status region say so.
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let text = StoredValue::new(text);
+    let announcer = use_context::<crate::layout::Announcer>();
+    let copy = Action::new_local(move |_: &()| {
+        let text = text.get_value();
+        async move {
+            let result = crate::browser::clipboard::copy_text(&text).await;
+            if let Some(announcer) = announcer {
+                announcer.say(match &result {
+                    Ok(()) => "Reply copied to the clipboard.".to_string(),
+                    Err(e) => format!("Could not copy: {e}."),
+                });
+            }
+            result
+        }
+    });
+    let label = move || match copy.value().get() {
+        _ if copy.pending().get() => "Copying…",
+        Some(Ok(())) => "Copied",
+        Some(Err(_)) => "Copy failed",
+        None => "Copy",
+    };
+    view! {
+        <button type="button" class="button-link msg-copy" aria-label="Copy reply" on:click=move |_| { copy.dispatch(()); }>
+            {label}
+        </button>
+    }
+}
+
 #[component]
 fn MessageItem(entry: Entry) -> impl IntoView {
     let chat = use_chat();
@@ -227,12 +302,15 @@ fn MessageItem(entry: Entry) -> impl IntoView {
         }
         .into_any(),
     };
+    let copy = (entry.role == Role::Assistant)
+        .then(|| view! { <CopyButton text=entry.content.clone() /> });
     view! {
         <li class=class>
             <div class="bubble">
                 <span class="visually-hidden">{format!("{speaker}: ")}</span>
                 <p class="msg-text">{entry.content}</p>
             </div>
+            <div class="msg-meta">{written_at(entry.at_ms)} {copy}</div>
             {(!cards.is_empty()).then(|| view! {
                 <div class="task-cards">
                     {cards.into_iter().map(|card| view! { <TaskCardView card /> }).collect_view()}

@@ -94,6 +94,8 @@ pub struct HistoryMessage {
     pub content: String,
     /// Tool calls made for this message (assistant messages only).
     pub tool_calls: Vec<ToolCall>,
+    /// When it was written (`created_at`: ISO 8601, or seconds or ms since the epoch).
+    pub at_ms: Option<f64>,
 }
 
 impl HistoryMessage {
@@ -114,11 +116,21 @@ impl HistoryMessage {
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
+        let at_ms =
+            match o.get("created_at").or_else(|| o.get("timestamp")) {
+                Some(Value::String(t)) => crate::time::parse_iso8601_ms(t),
+                Some(Value::Number(n)) => n
+                    .as_f64()
+                    .filter(|t| t.is_finite() && *t > 0.0)
+                    .map(|t| if t >= 1e11 { t } else { t * 1000.0 }),
+                _ => None,
+            };
         Some(HistoryMessage {
             id: scalar_text(o.get("id")),
             role,
             content,
             tool_calls: calls,
+            at_ms,
         })
     }
 }

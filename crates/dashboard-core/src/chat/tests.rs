@@ -127,8 +127,8 @@ fn list_cards() {
 #[test]
 fn histories() {
     let body = json!({"messages": [
-        {"id": 1, "role": "user", "content": "add milk", "tool_calls": null},
-        {"id": 2, "role": "assistant", "content": "Added.", "tool_calls": [{"tool": "add_task", "result": {"task_id": 1, "title": "Milk"}}]},
+        {"id": 1, "role": "user", "content": "add milk", "tool_calls": null, "created_at": "2025-10-01T10:30:00Z"},
+        {"id": 2, "role": "assistant", "content": "Added.", "tool_calls": [{"tool": "add_task", "result": {"task_id": 1, "title": "Milk"}}], "created_at": 1_759_314_601},
         {"role": "assistant", "content": "x", "tool_calls": "[{'tool': 'add_task'}]"},
         {"role": "system", "content": "ignored"},
         {"role": "user"}
@@ -137,6 +137,13 @@ fn histories() {
     assert_eq!(h.len(), 3);
     assert_eq!(h[1].tool_calls.len(), 1);
     assert!(h[2].tool_calls.is_empty(), "a Python repr is not JSON");
+    assert_eq!(h[0].at_ms, Some(1_759_314_600_000.0));
+    assert_eq!(
+        h[1].at_ms,
+        Some(1_759_314_601_000.0),
+        "seconds since the epoch"
+    );
+    assert_eq!(h[2].at_ms, None);
     assert!(parse_history(&json!("nope")).is_err());
 }
 
@@ -216,7 +223,7 @@ fn failures_by_status() {
 #[test]
 fn a_failed_message_stays_and_is_retried_with_the_same_key() {
     let mut t = Thread::new(None);
-    let key = t.begin_send("add milk", "m1");
+    let key = t.begin_send("add milk", "m1", 1_000.0);
     assert!(t.is_sending());
     t.failed(&key, "The server hit an error.".into(), false);
     assert!(!t.is_sending());
@@ -238,8 +245,11 @@ fn a_failed_message_stays_and_is_retried_with_the_same_key() {
             response: "Added.".into(),
             tool_calls: vec![],
         },
+        2_000.0,
     );
     assert_eq!(t.conversation_id.as_deref(), Some("c9"));
+    assert_eq!(t.entries[0].at_ms, Some(1_000.0), "written when sent");
+    assert_eq!(t.entries[1].at_ms, Some(2_000.0), "the reply when it came");
     assert_eq!(t.entries.len(), 2);
     assert_eq!(t.entries[1].role, Role::Assistant);
     assert!(t.outbox().is_empty());
@@ -266,6 +276,7 @@ fn the_outbox_comes_back_after_a_reload() {
         role: Role::User,
         content: "hi".into(),
         tool_calls: vec![],
+        at_ms: None,
     }];
     let t = Thread::load(Some("c1".into()), history, &outbox);
     assert_eq!(t.entries.len(), 2);
@@ -287,6 +298,7 @@ fn page(ids: std::ops::RangeInclusive<u32>, has_more: bool) -> HistoryPage {
                 },
                 content: format!("m{id}"),
                 tool_calls: vec![],
+                at_ms: None,
             })
             .collect(),
         has_more,

@@ -35,6 +35,8 @@ pub struct Entry {
     pub status: Status,
     /// The idempotency key a user message is sent (and resent) with.
     pub client_message_id: Option<String>,
+    /// When it was written (ms since the epoch), when known.
+    pub at_ms: Option<f64>,
 }
 
 /// A user message not (yet) acknowledged, kept in storage so a reload or a
@@ -74,6 +76,7 @@ fn stored_entry(i: usize, m: HistoryMessage) -> Entry {
         tool_calls: m.tool_calls,
         status: Status::Sent,
         client_message_id: None,
+        at_ms: m.at_ms,
     }
 }
 
@@ -150,6 +153,7 @@ impl Thread {
                     offer_new_conversation: false,
                 },
                 client_message_id: Some(p.client_message_id.clone()),
+                at_ms: None,
             });
         }
         Thread {
@@ -164,8 +168,8 @@ impl Thread {
         self.entries.iter().any(|e| e.status == Status::Sending)
     }
 
-    /// Adds the user's message, marked as sending; returns its key.
-    pub fn begin_send(&mut self, content: &str, client_message_id: &str) -> String {
+    /// Adds the user's message, written at `now_ms`, marked as sending; returns its key.
+    pub fn begin_send(&mut self, content: &str, client_message_id: &str, now_ms: f64) -> String {
         let key = format!("c{client_message_id}");
         self.entries.push(Entry {
             key: key.clone(),
@@ -174,12 +178,13 @@ impl Thread {
             tool_calls: Vec::new(),
             status: Status::Sending,
             client_message_id: Some(client_message_id.to_string()),
+            at_ms: Some(now_ms),
         });
         key
     }
 
-    /// The message of `key` was answered: mark it sent and put the reply after it.
-    pub fn succeeded(&mut self, key: &str, reply: ChatReply) {
+    /// The message of `key` was answered at `now_ms`: mark it sent and put the reply after it.
+    pub fn succeeded(&mut self, key: &str, reply: ChatReply, now_ms: f64) {
         if let Some(id) = &reply.conversation_id {
             self.conversation_id = Some(id.clone());
         }
@@ -196,6 +201,7 @@ impl Thread {
                 tool_calls: reply.tool_calls,
                 status: Status::Sent,
                 client_message_id: None,
+                at_ms: Some(now_ms),
             },
         );
     }
