@@ -58,15 +58,16 @@ test("on a phone the connection state is in words, not a colour alone, and the h
   expect(overflow).toBeLessThanOrEqual(0);
 });
 
-for (const [locale, pattern] of [
-  ["en-US", /\b\d{1,2}:\d\d:\d\d\s?[AP]M\b/],
-  ["de-DE", /\b\d\d:\d\d:\d\d\b(?!\s?[AP]M)/],
+for (const [locale, pattern, percent] of [
+  ["en-US", /\b\d{1,2}:\d\d:\d\d\s?[AP]M\b/, /^\d+\.\d %/],
+  ["de-DE", /\b\d\d:\d\d:\d\d\b(?!\s?[AP]M)/, /^\d+,\d %/],
 ] as const) {
-  test(`times follow the browser's locale (${locale}), with the full date on hover`, async ({ browser, baseURL }) => {
+  test(`times and numbers follow the browser's locale (${locale}), with the full date on hover`, async ({ browser, baseURL }) => {
     const context = await browser.newContext({ locale, baseURL });
     const page = await context.newPage();
     await signIn(page, credentials.admin);
     await page.goto("/observability");
+    await expect(page.locator("article#cpu .metric-value")).toHaveText(percent);
     await expect(page.getByRole("article").filter({ hasText: "Recent alerts" }).getByRole("status")).toHaveText("Listening for alerts.");
     const token = (await storedSession(page))!.access_token;
     const message = `CPU usage critical: 96.0% (${locale} ${Date.now()})`;

@@ -1,13 +1,77 @@
-//! Times as the browser's locale writes them (`Intl.DateTimeFormat` with the
-//! browser's default locale): "14:05:07" in Germany, "2:05:07 PM" in the US.
-//! The formatters are made once.
+//! Times and numbers as the browser's locale writes them (`Intl` with the
+//! browser's default locale): "14:05:07" and "42,5 %" in Germany, "2:05:07 PM"
+//! and "42.5 %" in the US. The formatters are made once; the wording and units
+//! stay `dashboard_core::format`'s.
 
-use js_sys::Intl::{DateTimeFormat, DateTimeFormatOptions, DateTimeStyle};
+use dashboard_core::format::{self, NumberStyle};
+use js_sys::Intl::{DateTimeFormat, DateTimeFormatOptions, DateTimeStyle, NumberFormat};
 use wasm_bindgen::JsValue;
 
 thread_local! {
     static TIME: DateTimeFormat = formatter(None);
     static DATE_TIME: DateTimeFormat = formatter(Some(DateTimeStyle::Medium));
+    static NUMBERS: NumberStyle = number_style();
+}
+
+/// The decimal mark and grouping separator of the browser's locale, read from
+/// how it writes 12345.6.
+fn number_style() -> NumberStyle {
+    let parts =
+        NumberFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).format_to_parts(12_345.6);
+    let part = |kind: &str| {
+        parts.iter().find_map(|p| {
+            let t = js_sys::Reflect::get(&p, &"type".into()).ok()?.as_string()?;
+            (t == kind)
+                .then(|| js_sys::Reflect::get(&p, &"value".into()).ok()?.as_string())
+                .flatten()
+        })
+    };
+    NumberStyle {
+        decimal: part("decimal")
+            .and_then(|d| d.chars().next())
+            .unwrap_or('.'),
+        group: part("group").and_then(|g| g.chars().next()),
+    }
+}
+
+/// `text`'s numbers in the browser's style.
+fn numbers(text: String) -> String {
+    NUMBERS.with(|style| style.apply(&text))
+}
+
+/// [`format::percent`] in the browser's number style.
+pub(crate) fn percent(v: Option<f64>) -> String {
+    numbers(format::percent(v))
+}
+
+/// [`format::rate`] in the browser's number style.
+pub(crate) fn rate(bytes_per_second: Option<f64>) -> String {
+    numbers(format::rate(bytes_per_second))
+}
+
+/// [`format::bytes`] in the browser's number style.
+pub(crate) fn bytes(v: f64) -> String {
+    numbers(format::bytes(v))
+}
+
+/// [`format::gigabytes`] in the browser's number style.
+pub(crate) fn gigabytes(v: Option<f64>) -> String {
+    numbers(format::gigabytes(v))
+}
+
+/// [`format::megabytes`] in the browser's number style.
+pub(crate) fn megabytes(v: Option<f64>) -> String {
+    numbers(format::megabytes(v))
+}
+
+/// [`format::count`] in the browser's number style.
+pub(crate) fn count(v: Option<u64>) -> String {
+    numbers(format::count(v))
+}
+
+/// A plain number with `decimals` places in the browser's number style.
+pub(crate) fn fixed(v: f64, decimals: usize) -> String {
+    numbers(format!("{v:.decimals$}"))
 }
 
 fn formatter(date: Option<DateTimeStyle>) -> DateTimeFormat {

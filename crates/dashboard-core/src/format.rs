@@ -92,6 +92,70 @@ pub fn wait(ms: f64) -> String {
     }
 }
 
+/// How a locale writes numbers: its decimal mark and its grouping separator
+/// (from `Intl.NumberFormat` in the browser). The functions above write
+/// "1234.5"; [`NumberStyle::apply`] rewrites every number in such a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberStyle {
+    /// "." in English, "," in German.
+    pub decimal: char,
+    /// "," in English, "." in German, a narrow space in French; `None`: no grouping.
+    pub group: Option<char>,
+}
+
+impl NumberStyle {
+    /// As the functions above write them: "1234.5".
+    pub const PLAIN: NumberStyle = NumberStyle {
+        decimal: '.',
+        group: None,
+    };
+
+    /// `text` with each number (digits, optionally "." and digits) written in
+    /// this style: "1234.5 KB" → "1.234,5 KB" in German. Integer parts of four
+    /// digits or more are grouped by thousands.
+    pub fn apply(&self, text: &str) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len() + 4);
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii_digit() {
+                out.push(chars[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let integer: String = chars[start..i].iter().collect();
+            self.push_grouped(&mut out, &integer);
+            if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+                out.push(self.decimal);
+                i += 1;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn push_grouped(&self, out: &mut String, digits: &str) {
+        match self.group {
+            Some(sep) if digits.len() >= 4 => {
+                for (k, d) in digits.chars().enumerate() {
+                    if k > 0 && (digits.len() - k).is_multiple_of(3) {
+                        out.push(sep);
+                    }
+                    out.push(d);
+                }
+            }
+            _ => out.push_str(digits),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +197,24 @@ mod tests {
         assert_eq!(wait(19_100.0), "20 s");
         assert_eq!(wait(65_000.0), "1 min 5 s");
         assert_eq!(wait(120_000.0), "2 min");
+    }
+
+    #[test]
+    fn numbers_in_a_locales_style() {
+        let german = NumberStyle {
+            decimal: ',',
+            group: Some('.'),
+        };
+        assert_eq!(german.apply("42.5 %"), "42,5 %");
+        assert_eq!(german.apply("1234.5 KB/s"), "1.234,5 KB/s");
+        assert_eq!(german.apply("12 of 1234567"), "12 of 1.234.567");
+        assert_eq!(german.apply("— end."), "— end.");
+        let english = NumberStyle {
+            decimal: '.',
+            group: Some(','),
+        };
+        assert_eq!(english.apply("2048.0 MB"), "2,048.0 MB");
+        assert_eq!(NumberStyle::PLAIN.apply("2048.25"), "2048.25");
+        assert_eq!(german.apply("ünïcode 1.5"), "ünïcode 1,5");
     }
 }

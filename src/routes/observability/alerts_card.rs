@@ -3,6 +3,7 @@
 //! acknowledges one here (seen at once in every other open tab).
 
 use super::panels::clock;
+use crate::browser::locale;
 use crate::services::alerts::{acknowledge, use_alerts, LogState};
 use crate::services::api::use_api;
 use crate::services::realtime::{use_realtime, ADMIN_CHANNEL};
@@ -26,10 +27,10 @@ fn describe(alert: &Alert) -> Option<String> {
     Some(match (alert.value, alert.threshold) {
         (Some(v), Some(t)) => format!(
             "{name}: {} (threshold {})",
-            format::percent(Some(v)),
-            format::percent(Some(t))
+            locale::percent(Some(v)),
+            locale::percent(Some(t))
         ),
-        (Some(v), None) => format!("{name}: {}", format::percent(Some(v))),
+        (Some(v), None) => format!("{name}: {}", locale::percent(Some(v))),
         _ => name,
     })
 }

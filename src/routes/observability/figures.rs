@@ -6,6 +6,7 @@ use super::history::HistorySource;
 use super::panels::clock;
 use super::use_feed;
 use crate::browser::download;
+use crate::browser::locale;
 use crate::services::alerts::use_alerts;
 use crate::services::api::ApiError;
 use crate::services::charts::{ChartHandle, ChartsState, EChart, LinkedCharts};
@@ -190,15 +191,15 @@ pub(crate) fn ChartGrid(
 }
 
 fn percent(v: f64) -> String {
-    format::percent(Some(v))
+    locale::percent(Some(v))
 }
 
 fn rate(v: f64) -> String {
-    format::rate(Some(v))
+    locale::rate(Some(v))
 }
 
 fn plain(v: f64) -> String {
-    format!("{v:.1}")
+    locale::fixed(v, 1)
 }
 
 fn describe(series: &Series, fmt: fn(f64) -> String) -> String {

@@ -2,6 +2,7 @@
 //! platform, summary, and the stale-data banner. Missing values read "—".
 
 use super::use_feed;
+use crate::browser::locale;
 use crate::hooks::PollControl;
 use crate::services::api::ApiError;
 use dashboard_core::format;
@@ -191,7 +192,7 @@ fn MetricCard(
                 None => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
                 Some(v) => view! {
                     <p class="metric-value">
-                        {format::percent(v)}
+                        {locale::percent(v)}
                         <span class="visually-hidden">{format!(" {}", level_text(lvl()))}</span>
                     </p>
                 }.into_any(),
@@ -222,7 +223,7 @@ pub(crate) fn CpuCard() -> impl IntoView {
     let limits = Signal::derive(move || t.get().map(|t| t.cpu));
     view! {
         <MetricCard id="cpu" title="CPU" value limits>
-            {fact("Cores", move || format::count(r.get().and_then(|c| c.count)))}
+            {fact("Cores", move || locale::count(r.get().and_then(|c| c.count)))}
             {fact("Frequency", move || r.get().and_then(|c| c.freq_mhz).map(|f| format!("{f:.0} MHz")).unwrap_or_else(|| format::MISSING.into()))}
         </MetricCard>
     }
@@ -237,9 +238,9 @@ pub(crate) fn MemoryCard() -> impl IntoView {
     let limits = Signal::derive(move || t.get().map(|t| t.memory));
     view! {
         <MetricCard id="memory" title="Memory" value limits>
-            {fact("Used", move || format::gigabytes(r.get().and_then(|m| m.used_gb)))}
-            {fact("Available", move || format::gigabytes(r.get().and_then(|m| m.available_gb)))}
-            {fact("Total", move || format::gigabytes(r.get().and_then(|m| m.total_gb)))}
+            {fact("Used", move || locale::gigabytes(r.get().and_then(|m| m.used_gb)))}
+            {fact("Available", move || locale::gigabytes(r.get().and_then(|m| m.available_gb)))}
+            {fact("Total", move || locale::gigabytes(r.get().and_then(|m| m.total_gb)))}
         </MetricCard>
     }
 }
@@ -253,9 +254,9 @@ pub(crate) fn DiskCard() -> impl IntoView {
     let limits = Signal::derive(move || t.get().map(|t| t.disk));
     view! {
         <MetricCard id="disk" title="Disk" value limits>
-            {fact("Used", move || format::gigabytes(r.get().and_then(|d| d.used_gb)))}
-            {fact("Free", move || format::gigabytes(r.get().and_then(|d| d.free_gb)))}
-            {fact("Total", move || format::gigabytes(r.get().and_then(|d| d.total_gb)))}
+            {fact("Used", move || locale::gigabytes(r.get().and_then(|d| d.used_gb)))}
+            {fact("Free", move || locale::gigabytes(r.get().and_then(|d| d.free_gb)))}
+            {fact("Total", move || locale::gigabytes(r.get().and_then(|d| d.total_gb)))}
         </MetricCard>
     }
 }
@@ -278,17 +279,17 @@ pub(crate) fn NetworkCard() -> impl IntoView {
                 false => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
                 true => view! {
                     <p class="metric-value metric-value-small">
-                        <span title="Received">"↓ " {move || format::rate(rates.get().and_then(|r| r.0))}</span>
+                        <span title="Received">"↓ " {move || locale::rate(rates.get().and_then(|r| r.0))}</span>
                         <span class="visually-hidden">" received, "</span>
-                        <span title="Sent">" ↑ " {move || format::rate(rates.get().and_then(|r| r.1))}</span>
+                        <span title="Sent">" ↑ " {move || locale::rate(rates.get().and_then(|r| r.1))}</span>
                         <span class="visually-hidden">" sent"</span>
                     </p>
                 }.into_any(),
             }}
             <dl class="facts">
-                {fact("Received in total", move || net.get().and_then(|n| n.bytes_recv).map(|b| format::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
-                {fact("Sent in total", move || net.get().and_then(|n| n.bytes_sent).map(|b| format::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
-                {fact("Connections", move || format::count(net.get().and_then(|n| n.connections)))}
+                {fact("Received in total", move || net.get().and_then(|n| n.bytes_recv).map(|b| locale::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
+                {fact("Sent in total", move || net.get().and_then(|n| n.bytes_sent).map(|b| locale::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
+                {fact("Connections", move || locale::count(net.get().and_then(|n| n.connections)))}
             </dl>
             <p class="muted unit-note">"Binary units: 1 KB = 1,024 bytes, 1 MB = 1,024 KB."</p>
         </article>
@@ -312,12 +313,12 @@ pub(crate) fn ProcessCard() -> impl IntoView {
             <h2 id="process-heading">"Backend process"</h2>
             <dl class="facts facts-wide">
                 {fact("Name", field(|p| p.name.clone().unwrap_or_else(|| format::MISSING.into())))}
-                {fact("PID", field(|p| format::count(p.pid)))}
+                {fact("PID", field(|p| locale::count(p.pid)))}
                 {fact("Status", field(|p| p.status.clone().unwrap_or_else(|| format::MISSING.into())))}
-                {fact("CPU", field(|p| format::percent(p.cpu_percent)))}
-                {fact("Memory", field(|p| format!("{} ({})", format::megabytes(p.memory_mb), format::percent(p.memory_percent))))}
-                {fact("Threads", field(|p| format::count(p.threads)))}
-                {fact("Open files", field(|p| format::count(p.file_descriptors)))}
+                {fact("CPU", field(|p| locale::percent(p.cpu_percent)))}
+                {fact("Memory", field(|p| format!("{} ({})", locale::megabytes(p.memory_mb), locale::percent(p.memory_percent))))}
+                {fact("Threads", field(|p| locale::count(p.threads)))}
+                {fact("Open files", field(|p| locale::count(p.file_descriptors)))}
                 {fact("Started", field(|p| p.create_time.clone().unwrap_or_else(|| format::MISSING.into())))}
             </dl>
         </article>
@@ -422,9 +423,9 @@ fn SummaryTable(summary: Summary) -> impl IntoView {
                 {rows.into_iter().map(|(name, stats)| view! {
                     <tr>
                         <th scope="row">{name}</th>
-                        <td>{format::percent(stats.map(|s| s.avg))}</td>
-                        <td>{format::percent(stats.map(|s| s.min))}</td>
-                        <td>{format::percent(stats.map(|s| s.max))}</td>
+                        <td>{locale::percent(stats.map(|s| s.avg))}</td>
+                        <td>{locale::percent(stats.map(|s| s.min))}</td>
+                        <td>{locale::percent(stats.map(|s| s.max))}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
