@@ -131,3 +131,33 @@ for (const scheme of SCHEMES) {
     });
   }
 }
+
+test.describe("forced colours (Windows High Contrast)", () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test("the pages stay usable: no axe violations, focus still drawn, charts in system colours", async ({ page }) => {
+    await page.emulateMedia({ forcedColors: "none" });
+    await page.goto(`/login?redirect=${encodeURIComponent("/observability?interval=paused")}`);
+    await fillSignIn(page, credentials.admin);
+    const canvas = page.locator("#cpu-chart canvas");
+    await expect(canvas).toBeVisible();
+    await page.locator("#cpu-chart").scrollIntoViewIfNeeded();
+    const pixels = () => canvas.evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+    const normal = await pixels();
+
+    await page.emulateMedia({ forcedColors: "active" });
+    // The chart follows: its tokens are system colours now.
+    await expect.poll(pixels, { timeout: 5_000 }).not.toBe(normal);
+    await expectNoViolations(page, "/observability in forced colours");
+    // A focused control still shows its outline.
+    await page.getByLabel("Refresh").focus();
+    await page.keyboard.press("Tab");
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    expect(outline.style).not.toBe("none");
+    expect(outline.width).toBeGreaterThanOrEqual(2);
+  });
+});
