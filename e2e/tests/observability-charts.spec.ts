@@ -5,6 +5,7 @@ import type { Download, Page } from "@playwright/test";
 import { test, expect, isLocal } from "../support/fixtures";
 import { credentials } from "../support/credentials";
 import { fillSignIn } from "../support/auth";
+import { withoutPushedReports } from "../support/pushes";
 
 test.skip(!isLocal, "drives the local stack");
 
@@ -12,17 +13,6 @@ async function openAsAdmin(page: Page, path: string) {
   await page.goto(`/login?redirect=${encodeURIComponent(path)}`);
   await fillSignIn(page, credentials.admin);
   await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
-}
-
-/** Pushed reports are kept from the page: with polling paused, the charts hold still. */
-async function withoutPushedReports(page: Page) {
-  await page.routeWebSocket(/.*/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((frame) => {
-      if (typeof frame === "string" && frame.includes('"metrics.updated"')) return;
-      ws.send(frame);
-    });
-  });
 }
 
 /** Opens /observability, waits for `n` readings, then pauses: nothing changes after. */

@@ -4,6 +4,7 @@ import type { Page } from "@playwright/test";
 import { test, expect, isLocal } from "../support/fixtures";
 import { credentials } from "../support/credentials";
 import { fillSignIn } from "../support/auth";
+import { withoutPushedReports } from "../support/pushes";
 import { LocalStack } from "../support/stack";
 
 const REPORT = "/api/v1/observability/infrastructure/report";
@@ -29,13 +30,7 @@ async function cpuReadings(page: Page): Promise<number> {
  */
 async function holdNewReadings(page: Page) {
   await page.route(`**${REPORT}`, () => {});
-  await page.routeWebSocket(/.*/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((frame) => {
-      if (typeof frame === "string" && frame.includes('"metrics.updated"')) return;
-      ws.send(frame);
-    });
-  });
+  await withoutPushedReports(page);
 }
 
 test("a reload shows the earlier points at once, before the next refresh", async ({ page }) => {

@@ -3,6 +3,7 @@ import type { Page } from "@playwright/test";
 import { test, expect, isLocal, localOnly } from "../support/fixtures";
 import { credentials, haveDeployedCredentials } from "../support/credentials";
 import { fillSignIn } from "../support/auth";
+import { withoutPushedReports } from "../support/pushes";
 import { LocalStack } from "../support/stack";
 
 const REPORT = "/api/v1/observability/infrastructure/report";
@@ -23,21 +24,6 @@ const cpuCard = (page: Page) => page.locator("article#cpu");
 async function readings(page: Page, chartId: string): Promise<number> {
   const text = (await page.locator(`#${chartId} figcaption`).textContent()) ?? "";
   return Number(text.match(/over (\d+) readings/)?.[1] ?? 0);
-}
-
-/**
- * Keeps the reports the backend pushes (`metrics.updated`, every 5 s) from the page, so
- * that what a test serves at the report endpoint is the only data the page has; every
- * other realtime frame passes both ways unchanged.
- */
-async function withoutPushedReports(page: Page) {
-  await page.routeWebSocket(/.*/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((frame) => {
-      if (typeof frame === "string" && frame.includes('"metrics.updated"')) return;
-      ws.send(frame);
-    });
-  });
 }
 
 /** Makes the page believe the tab is hidden or visible, as the browser reports it. */

@@ -210,55 +210,39 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
             .with(|m| m.freshness() != Freshness::Loading || !m.history().is_empty())
     }));
 
-    let on_interval = {
-        let navigate = navigate.clone();
-        move |ev: leptos::ev::Event| {
-            let value = event_target_value(&ev);
-            if let Some(target) = current_with_query(&[("interval", Some(&value))]) {
-                navigate(
-                    &target,
-                    NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
-            }
+    // View state lives in the URL. A range change is a new history entry (back
+    // and forward move between ranges); interval and window replace the entry.
+    let set_query = move |changes: &[(&str, Option<&str>)], new_entry: bool| {
+        if let Some(target) = current_with_query(changes) {
+            navigate(
+                &target,
+                NavigateOptions {
+                    replace: !new_entry,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
         }
     };
-    // A range change is a new entry in the history: back and forward move
-    // between ranges.
+    let on_interval = {
+        let set_query = set_query.clone();
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            set_query(&[("interval", Some(&value))], false);
+        }
+    };
     let on_range = {
-        let navigate = navigate.clone();
+        let set_query = set_query.clone();
         move |changes: Vec<(&'static str, Option<String>)>| {
             let changes: Vec<(&str, Option<&str>)> =
                 changes.iter().map(|(k, v)| (*k, v.as_deref())).collect();
-            if let Some(target) = current_with_query(&changes) {
-                navigate(
-                    &target,
-                    NavigateOptions {
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
-            }
+            set_query(&changes, true);
         }
     };
-    let on_window = {
-        move |minutes: u32| {
-            let param =
-                (minutes != REPORT_SUMMARY_MINUTES).then(|| range::summary_window_param(minutes));
-            if let Some(target) = current_with_query(&[("window", param.as_deref())]) {
-                navigate(
-                    &target,
-                    NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                );
-            }
-        }
+    let on_window = move |minutes: u32| {
+        let param =
+            (minutes != REPORT_SUMMARY_MINUTES).then(|| range::summary_window_param(minutes));
+        set_query(&[("window", param.as_deref())], false);
     };
 
     let freshness = Memo::new(move |_| feed.metrics.with(|m| m.freshness()));
