@@ -58,11 +58,11 @@ test("on a phone the connection state is in words, not a colour alone, and the h
   expect(overflow).toBeLessThanOrEqual(0);
 });
 
-for (const [locale, pattern, percent] of [
-  ["en-US", /\b\d{1,2}:\d\d:\d\d\s?[AP]M\b/, /^\d+\.\d %/],
-  ["de-DE", /\b\d\d:\d\d:\d\d\b(?!\s?[AP]M)/, /^\d+,\d %/],
+for (const [locale, pattern, percent, axis] of [
+  ["en-US", /\b\d{1,2}:\d\d:\d\d\s?[AP]M\b/, /^\d+\.\d %/, { tick: /^1:05\sPM$/, day: "Dec 1", value: "42.5 %" }],
+  ["de-DE", /\b\d\d:\d\d:\d\d\b(?!\s?[AP]M)/, /^\d+,\d %/, { tick: /^13:05$/, day: "1. Dez.", value: "42,5 %" }],
 ] as const) {
-  test(`times and numbers follow the browser's locale (${locale}), with the full date on hover`, async ({ browser, baseURL }) => {
+  test(`times and numbers follow the browser's locale (${locale}), with the full date on hover, and in the charts`, async ({ browser, baseURL }) => {
     const context = await browser.newContext({ locale, baseURL });
     const page = await context.newPage();
     await signIn(page, credentials.admin);
@@ -81,6 +81,27 @@ for (const [locale, pattern, percent] of [
     await expect(time).toHaveText(pattern);
     await expect(time).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     await expect(time).toHaveAttribute("title", /\d{4}/);
+
+    // The charts' axes and tooltip: the formatters the drawn CPU chart holds.
+    await expect(page.locator("#cpu-chart canvas")).toBeVisible();
+    const labels = await page.evaluate(() => {
+      const chart = (globalThis as any).echarts.getInstanceByDom(document.querySelector("#cpu-chart .chart"));
+      const option = chart.getOption();
+      const at = new Date(2026, 11, 1, 13, 5, 0).getTime();
+      return {
+        tick: option.xAxis[0].axisLabel.formatter(at),
+        day: option.xAxis[0].axisLabel.formatter(new Date(2026, 11, 1).getTime()),
+        pointer: option.xAxis[0].axisPointer.label.formatter({ value: at }),
+        value: option.yAxis[0].axisLabel.formatter(42.5),
+        tooltip: option.tooltip[0].valueFormatter(42.5),
+      };
+    });
+    expect(labels.tick).toMatch(axis.tick);
+    expect(labels.day).toBe(axis.day);
+    expect(labels.pointer).toMatch(/2026/);
+    expect(labels.pointer).toMatch(pattern);
+    expect(labels.value).toBe(axis.value);
+    expect(labels.tooltip).toBe(axis.value);
     await context.close();
   });
 }

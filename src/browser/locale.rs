@@ -10,6 +10,11 @@ use wasm_bindgen::JsValue;
 thread_local! {
     static TIME: DateTimeFormat = formatter(None);
     static DATE_TIME: DateTimeFormat = formatter(Some(DateTimeStyle::Medium));
+    static SHORT_TIME: DateTimeFormat = formatter_with(|o| o.set_time_style(DateTimeStyle::Short));
+    static DAY: DateTimeFormat = formatter_with(|o| {
+        o.set_day(js_sys::Intl::DayFormat::Numeric);
+        o.set_month(js_sys::Intl::MonthFormat::Short);
+    });
     static NUMBERS: NumberStyle = number_style();
 }
 
@@ -83,6 +88,12 @@ fn formatter(date: Option<DateTimeStyle>) -> DateTimeFormat {
     DateTimeFormat::new(&js_sys::Array::new(), &options)
 }
 
+fn formatter_with(set: impl FnOnce(&DateTimeFormatOptions)) -> DateTimeFormat {
+    let options = DateTimeFormatOptions::new();
+    set(&options);
+    DateTimeFormat::new(&js_sys::Array::new(), &options)
+}
+
 fn format(f: &DateTimeFormat, ms: f64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
     f.format()
@@ -100,4 +111,23 @@ pub(crate) fn time(ms: f64) -> String {
 /// The date and time with seconds, e.g. "1 Dec 2026, 14:05:07".
 pub(crate) fn date_time(ms: f64) -> String {
     DATE_TIME.with(|f| format(f, ms))
+}
+
+/// A time axis tick: the day ("1 Dec") at midnight, the time with seconds
+/// where the tick has them, else hours and minutes ("14:05", "2:05 PM").
+pub(crate) fn axis_time(ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms));
+    let table = if date.get_seconds() != 0 {
+        &TIME
+    } else if date.get_hours() == 0 && date.get_minutes() == 0 {
+        &DAY
+    } else {
+        &SHORT_TIME
+    };
+    table.with(|f| format(f, ms))
+}
+
+/// [`format::axis_value`] in the browser's number style.
+pub(crate) fn axis_value(template: &str, v: f64) -> String {
+    numbers(format::axis_value(template, v))
 }

@@ -6,6 +6,7 @@
 //! in place with `setOption`, resizes it with its box, and disposes it on unmount.
 //! Every call into ECharts is made through bindings that catch JS exceptions.
 
+use super::chart_locale::ChartLocale;
 use dashboard_core::chart::{ChartTheme, TimeChart};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::html;
@@ -277,6 +278,7 @@ pub(crate) fn EChart(
     let zoom_watch: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage> =
         StoredValue::new_local(None);
     let node = NodeRef::<html::Div>::new();
+    let locale: StoredValue<Option<ChartLocale>, LocalStorage> = StoredValue::new_local(None);
     let look_drawn: StoredValue<Option<(ChartTheme, Vec<String>)>> = StoredValue::new(None);
     let instance: StoredValue<Option<EchartsInstance>, LocalStorage> = StoredValue::new_local(None);
     let observer: StoredValue<Option<SizeWatch>, LocalStorage> = StoredValue::new_local(None);
@@ -323,6 +325,12 @@ pub(crate) fn EChart(
                     JsValue::UNDEFINED
                 };
                 if let Ok(option) = js_sys::JSON::parse(&option_json(&chart, first || redraw)) {
+                    if first || redraw {
+                        locale.update_value(|l| {
+                            l.get_or_insert_with(ChartLocale::new)
+                                .apply(&option, &chart.unit_template);
+                        });
+                    }
                     if inst.set_option(&option, &opts).is_ok() {
                         crate::browser::perf::mark_once(crate::browser::perf::CHARTS_DRAWN);
                     }
@@ -360,6 +368,8 @@ pub(crate) fn EChart(
             }
         });
         zoom_watch.try_set_value(None);
+        // After the chart that calls them is gone.
+        locale.try_set_value(None);
     });
 
     // ECharts owns the inner element; the loading/failure overlay is a sibling.

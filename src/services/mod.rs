@@ -3,6 +3,7 @@
 
 pub(crate) mod alerts;
 pub mod api;
+pub(crate) mod chart_locale;
 pub(crate) mod charts;
 pub(crate) mod realtime;
 pub(crate) mod session;

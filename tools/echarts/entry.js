@@ -3,7 +3,7 @@
 // wheel, and dragging across a chart through the toolbox's box-zoom, its only
 // toolbox feature), on canvas. Exposed as the global `echarts` (the app binds
 // to it from Rust); `connect` links the charts' crosshairs and zoom.
-import { connect, init, use } from "echarts/core";
+import { connect, getInstanceByDom, init, use } from "echarts/core";
 import { LineChart } from "echarts/charts";
 import {
   DataZoomInsideComponent,
@@ -39,4 +39,6 @@ use([
   CanvasRenderer,
 ]);
 
-globalThis.echarts = { init, connect };
+// getInstanceByDom: what a drawn chart holds (its option, with the app's locale
+// formatters) is readable from the page, as the E2E tests read it.
+globalThis.echarts = { init, connect, getInstanceByDom };

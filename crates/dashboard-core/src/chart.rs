@@ -1,9 +1,9 @@
 //! ECharts options for the time-series charts, written as JSON.
 //!
 //! Only the handful of option fields the charts use are written, which keeps
-//! the wasm free of a full typed option model. Axis labels use ECharts string
-//! templates only: JS formatter functions would need `eval`, which the CSP
-//! forbids. A chart is drawn once with [`TimeChart::option`] and then kept up
+//! the wasm free of a full typed option model. Axis labels carry ECharts string
+//! templates; the app replaces them with formatters in the browser's locale
+//! (wasm closures, see `services/chart_locale.rs`). A chart is drawn once with [`TimeChart::option`] and then kept up
 //! to date with [`TimeChart::update`], which carries only what data changes.
 
 use serde_json::{json, Value};

@@ -26,6 +26,19 @@ pub fn count(v: Option<u64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| MISSING.into())
 }
 
+/// An axis tick or tooltip value with `template`'s unit: `({value} %, 12.5)`
+/// → "12.5 %". At most two decimals, trailing zeros dropped (ticks such as
+/// 0.30000000000000004 read "0.3"); not finite is missing.
+pub fn axis_value(template: &str, v: f64) -> String {
+    if !v.is_finite() {
+        return MISSING.into();
+    }
+    let rounded = format!("{v:.2}");
+    let number = rounded.trim_end_matches('0').trim_end_matches('.');
+    let number = if number == "-0" { "0" } else { number };
+    template.replace("{value}", number)
+}
+
 /// 1536 → "1.5 KB" (binary multiples, as system tools show them).
 pub fn bytes(v: f64) -> String {
     const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
@@ -172,6 +185,19 @@ mod tests {
         assert_eq!(rate(Some(2048.0)), "2.0 KB/s");
         assert_eq!(rate(None), "—");
         assert_eq!(rate(Some(f64::NAN)), "—");
+    }
+
+    #[test]
+    fn axis_values_have_at_most_two_decimals_and_the_unit() {
+        assert_eq!(axis_value("{value} %", 25.0), "25 %");
+        assert_eq!(
+            axis_value("{value} KB/s", 0.300_000_000_000_000_04),
+            "0.3 KB/s"
+        );
+        assert_eq!(axis_value("{value}", 12.345_6), "12.35");
+        assert_eq!(axis_value("{value}", 1_500.0), "1500");
+        assert_eq!(axis_value("{value} %", -0.001), "0 %");
+        assert_eq!(axis_value("{value} %", f64::NAN), "—");
     }
 
     #[test]
