@@ -17,7 +17,7 @@ async function openAsNewUser(page: Page, request: APIRequestContext, baseURL: st
   await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
 }
 
-test("an example prompt fills the composer; messages carry their time; a reply copies", async ({ page, context, request, baseURL }) => {
+test("an example prompt fills the composer; messages carry their time, the full date on hover or focus; a reply copies", async ({ page, context, request, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await openAsNewUser(page, request, baseURL!);
   const composer = page.getByRole("textbox", { name: "Message" });
@@ -33,8 +33,25 @@ test("an example prompt fills the composer; messages carry their time; a reply c
     const time = message.locator("time");
     await expect(time).toHaveText(/\d{1,2}:\d\d:\d\d/);
     await expect(time).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT/);
-    await expect(time).toHaveAttribute("title", /\d{4}/);
+    // The full date: a tooltip while hovered, which is its description.
+    await time.hover();
+    const tooltip = message.getByRole("tooltip");
+    await expect(tooltip).toHaveText(/\d{4}/);
+    await expect(time).toHaveAccessibleDescription(/\d{4}/);
   }
+  await page.mouse.move(0, 0);
+  await expect(page.getByRole("tooltip")).toHaveCount(0);
+  // …and on keyboard focus, until Escape (focus stays on the time).
+  const replyTime = reply.locator("time");
+  await composer.focus();
+  for (let i = 0; i < 6 && !(await replyTime.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Shift+Tab");
+  }
+  await expect(replyTime).toBeFocused();
+  await expect(reply.getByRole("tooltip")).toHaveText(/\d{4}/);
+  await page.keyboard.press("Escape");
+  await expect(reply.getByRole("tooltip")).toHaveCount(0);
+  await expect(replyTime).toBeFocused();
   // After a reload the times come from the server's history.
   await page.reload();
   await expect(messages.locator(".msg-user").last().locator("time")).toHaveAttribute("datetime", /^\d{4}-/);

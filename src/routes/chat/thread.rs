@@ -223,19 +223,59 @@ fn focus_composer() {
     }
 }
 
-/// When a message was written: the time, the full date on hover.
+/// When a message was written: the time, the full date on hover or focus.
 fn written_at(at_ms: Option<f64>) -> impl IntoView {
-    at_ms.map(|at| {
-        view! {
+    at_ms.map(|at| view! { <WrittenAt at /> })
+}
+
+/// The time a message was written, focusable, with a tooltip that holds the
+/// full date (WCAG 1.4.13: it stays while hovered and Escape hides it). Screen
+/// readers hear the full date as the time's description.
+#[component]
+fn WrittenAt(at: f64) -> impl IntoView {
+    let id = next_tooltip_id();
+    let (dismissed, set_dismissed) = signal(false);
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" && !dismissed.get_untracked() {
+            // The first Escape is the tooltip's alone (not also a dialog's).
+            ev.stop_propagation();
+            set_dismissed.set(true);
+        }
+    };
+    view! {
+        <span
+            class="msg-time-wrap"
+            class:dismissed=dismissed
+            on:mouseleave=move |_| set_dismissed.set(false)
+        >
             <time
                 class="msg-time muted"
+                tabindex="0"
                 datetime=dashboard_core::time::format_iso8601_ms(at).unwrap_or_default()
-                title=crate::browser::locale::date_time(at)
+                aria-describedby=id.clone()
+                on:keydown=on_key
+                on:blur=move |_| set_dismissed.set(false)
             >
                 {crate::browser::locale::time(at)}
             </time>
-        }
-    })
+            <span class="msg-time-full" role="tooltip" id=id>
+                {crate::browser::locale::date_time(at)}
+            </span>
+        </span>
+    }
+}
+
+fn next_tooltip_id() -> String {
+    use std::cell::Cell;
+    thread_local! {
+        static NEXT: Cell<u64> = const { Cell::new(0) };
+    }
+    let n = NEXT.with(|c| {
+        let n = c.get();
+        c.set(n + 1);
+        n
+    });
+    format!("msg-time-{n}")
 }
 
 /// Copies an assistant's reply; the button and the page's status region say so.
