@@ -50,6 +50,7 @@ pub(crate) fn App() -> impl IntoView {
 fn Shell(config: AppConfig) -> impl IntoView {
     // Effects run once the view is in the document.
     Effect::new(|_| mark_once(perf::SHELL_MOUNTED));
+    crate::panic::crash_drill_if_requested(&config);
     let api = ApiClient::new(&config.api_base_url);
     provide_local(Session::start(api.clone()));
     let toasts = Toasts::new();

@@ -10,6 +10,18 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Stops the app on purpose once the shell is on screen, when the
+/// configuration allows crash drills and the URL asks for one
+/// (`?crash-drill`): the real panic path, to check what a user would see.
+pub(crate) fn crash_drill_if_requested(config: &dashboard_core::config::AppConfig) {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if config.crash_drill_requested(&query) {
+        leptos::prelude::Effect::new(|_| panic!("crash drill: requested by ?crash-drill"));
+    }
+}
+
 fn show_crash_screen() {
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
@@ -54,6 +66,11 @@ pub fn render_crash_screen(container: &web_sys::HtmlElement) {
     let _ = main.append_child(&para);
     let _ = main.append_child(&link);
     container.set_text_content(None);
+    // The page's title may be mid-update (or empty) when the app stops.
+    document.set_title(&format!(
+        "Something went wrong · {} Dashboard",
+        crate::app::PRODUCT_NAME
+    ));
     if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
         let _ = container.append_child(&main);
     }

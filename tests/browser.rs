@@ -246,4 +246,5 @@ fn the_crash_screen_replaces_the_page() {
         alert.query_selector("a[href]").unwrap().is_some(),
         "a reload link"
     );
+    assert!(document.title().starts_with("Something went wrong"));
 }

@@ -128,6 +128,18 @@ for (const scheme of SCHEMES) {
         await expect(page.getByRole("alert").getByRole("heading")).toBeVisible();
         await expectNoViolations(page, "configuration error");
       });
+
+      test("the crash screen (a crash drill the configuration allows)", async ({ page, consoleErrors }) => {
+        await page.route("**/app-config.json", async (route) => {
+          const config = await (await route.fetch()).json();
+          await route.fulfill({ json: { ...config, crash_drill: true } });
+        });
+        await page.goto("/?crash-drill");
+        await expect(page.getByRole("alert").getByRole("heading", { name: "Something went wrong — reload" })).toBeVisible();
+        await expect(page.getByRole("link", { name: "Reload the page" })).toBeVisible();
+        expect(consoleErrors.join("\n")).toContain("crash drill");
+        await expectNoViolations(page, "crash screen");
+      });
     });
   }
 }

@@ -114,6 +114,13 @@ test("an invalid runtime configuration shows an error screen", async ({ page }) 
   await expect(page).toHaveTitle(/Configuration error/);
 });
 
+test("a crafted ?crash-drill link does nothing unless the configuration allows drills", async ({ page, consoleErrors }) => {
+  await page.goto("/login?crash-drill");
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
+  await expect(page.getByRole("heading", { name: "Something went wrong — reload" })).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});
+
 test("a missing or unreadable runtime configuration shows an error screen", async ({ page }) => {
   await page.route("**/app-config.json", (route) => route.fulfill({ status: 404, body: "not found" }));
   await page.goto("/observability");

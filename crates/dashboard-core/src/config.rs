@@ -22,6 +22,22 @@ pub struct AppConfig {
     pub refresh_interval_secs: f64,
     /// Free-form label shown in the footer ("local", "production", …).
     pub environment: Option<String>,
+    /// Whether a page opened with `?crash-drill` stops the app on purpose,
+    /// to check the crash screen (and any error reporting) in a deployment.
+    /// Off unless the configuration turns it on.
+    pub crash_drill: bool,
+}
+
+impl AppConfig {
+    /// Whether the page with this query string (`?a=1&crash-drill`) asks for
+    /// a crash drill that this configuration allows.
+    pub fn crash_drill_requested(&self, query: &str) -> bool {
+        self.crash_drill
+            && query
+                .trim_start_matches('?')
+                .split('&')
+                .any(|pair| pair.split('=').next() == Some("crash-drill"))
+    }
 }
 
 /// Where and how to reach the Pusher-compatible server.
@@ -69,6 +85,8 @@ struct RawConfig {
     refresh_interval_secs: Option<f64>,
     #[serde(default)]
     environment: Option<String>,
+    #[serde(default)]
+    crash_drill: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +146,7 @@ impl AppConfig {
             pusher,
             refresh_interval_secs,
             environment: raw.environment.filter(|e| !e.trim().is_empty()),
+            crash_drill: raw.crash_drill.unwrap_or(false),
         })
     }
 }
@@ -224,6 +243,18 @@ mod tests {
         assert_eq!(c.chat_api_base_url, "");
         assert_eq!(c.pusher, None);
         assert_eq!(c.refresh_interval_secs, 5.0);
+    }
+
+    #[test]
+    fn a_crash_drill_needs_the_configuration_and_the_query() {
+        let off = AppConfig::from_json("{}").unwrap();
+        assert!(!off.crash_drill_requested("?crash-drill"), "off by default");
+        let on = AppConfig::from_json(r#"{"crash_drill":true}"#).unwrap();
+        assert!(on.crash_drill_requested("?crash-drill"));
+        assert!(on.crash_drill_requested("?range=1h&crash-drill=1"));
+        assert!(!on.crash_drill_requested("?range=1h"));
+        assert!(!on.crash_drill_requested("?no-crash-drill"));
+        assert!(!on.crash_drill_requested(""));
     }
 
     #[test]
