@@ -76,6 +76,8 @@ const MIGRATIONS: &[&str] = &[
     METRIC_SAMPLES_SQL,
     // 4: the alert log (observability::alert_log)
     crate::observability::alert_log::ALERTS_SQL,
+    // 5: users who sign in through an OpenID provider (auth::provider)
+    crate::auth::provider::accounts::PROVIDER_IDENTITIES_SQL,
 ];
 
 /// One row per sample the sampler took, kept for a day (metrics::history).

@@ -147,6 +147,35 @@ pub struct Settings {
     /// Log lines as JSON (one object per line) instead of text.
     #[arg(long, env = "LOG_JSON", default_value_t = false)]
     pub log_json: bool,
+
+    /// An OpenID provider whose access tokens (JWTs) are accepted besides the
+    /// backend's own, e.g. `https://clerk.example.com`; its keys come from
+    /// `{issuer}/.well-known/openid-configuration`. Unset: password sign-in only.
+    #[arg(long, env = "OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// The `aud` the provider's access tokens must carry (the API's identifier).
+    #[arg(long, env = "OIDC_AUDIENCE", default_value = "urn:toolboxai:api")]
+    pub oidc_audience: String,
+
+    /// Accepted signature algorithms of provider tokens, comma-separated.
+    #[arg(long, env = "OIDC_ALGORITHMS", default_value = "RS256")]
+    pub oidc_algorithms: String,
+
+    /// The claim that carries the user's roles: a top-level name (also a
+    /// namespaced URL, as Auth0 uses) or a dotted path (`realm_access.roles`
+    /// for Keycloak, `metadata.role` for a Clerk session-token claim).
+    #[arg(long, env = "OIDC_ROLE_CLAIM", default_value = "roles")]
+    pub oidc_role_claim: String,
+
+    /// Provider role values → dashboard roles, e.g. `Dashboard.Admin=admin,staff=teacher`.
+    /// The dashboard's own names (admin, teacher, student, parent) map to themselves.
+    #[arg(long, env = "OIDC_ROLE_MAP", default_value = "")]
+    pub oidc_role_map: String,
+
+    /// The role of a provider user whose token carries no known role.
+    #[arg(long, env = "OIDC_DEFAULT_ROLE", default_value = "student")]
+    pub oidc_default_role: String,
 }
 
 const DEFAULT_PUSHER_SECRET: &str = "app-secret";

@@ -1,6 +1,7 @@
 //! Everything a request handler may need.
 
 use crate::auth::passwords::HashGate;
+use crate::auth::provider::ProviderAuth;
 use crate::auth::register_limit::RegistrationLimit;
 use crate::auth::throttle::{LoginThrottle, Policy};
 use crate::auth::tokens::JwtKeys;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
     pub jwt: Arc<JwtKeys>,
+    /// Verifies an OpenID provider's access tokens, when one is configured.
+    pub provider: Option<Arc<ProviderAuth>>,
     pub throttle: Arc<LoginThrottle>,
     pub registrations: Arc<RegistrationLimit>,
     pub hash_gate: HashGate,
@@ -48,6 +51,7 @@ impl AppState {
         };
         Ok(AppState {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
+            provider: ProviderAuth::from_settings(&settings)?.map(Arc::new),
             throttle: Arc::new(throttle),
             registrations: Arc::new(RegistrationLimit::new(
                 settings.registrations_per_hour,

@@ -62,6 +62,9 @@ pub struct Profile {
     created_at: String,
     last_login: Option<String>,
     is_active: bool,
+    /// The OpenID provider's subject of a user who signs in there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider_subject: Option<String>,
 }
 
 pub async fn login(
@@ -265,7 +268,7 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> ApiResul
         Some(_) => AuthUser::from_request_parts(&mut parts, &state)
             .await
             .ok()
-            .map(|u| u.session_id),
+            .and_then(|u| u.session_id),
         None => None,
     };
     let bytes: Bytes = axum::body::to_bytes(body, 64 * 1024)
@@ -304,6 +307,7 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> ApiResul
 
 pub async fn profile(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Profile>> {
     let id = user.id;
+    let provider_subject = user.provider_subject;
     let user = state
         .db
         .call(move |conn| Ok(store::find_by_id(conn, id)?))
@@ -319,6 +323,7 @@ pub async fn profile(State(state): State<AppState>, user: AuthUser) -> ApiResult
         created_at: user.created_at,
         last_login: user.last_login,
         is_active: user.is_active,
+        provider_subject,
     }))
 }
 

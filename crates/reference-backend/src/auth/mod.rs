@@ -1,8 +1,10 @@
-//! Password sign-in with JWT access tokens and rotating refresh tokens.
+//! Password sign-in with JWT access tokens and rotating refresh tokens, and
+//! access tokens from an OpenID provider (`provider`).
 
 pub mod extract;
 pub mod handlers;
 pub mod passwords;
+pub mod provider;
 pub mod register_limit;
 pub mod store;
 pub mod throttle;

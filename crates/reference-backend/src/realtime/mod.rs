@@ -185,7 +185,8 @@ mod tests {
             email: "u@x".into(),
             display_name: "U".into(),
             role,
-            session_id: "s".into(),
+            session_id: Some("s".into()),
+            provider_subject: None,
         }
     }
 

@@ -1,0 +1,161 @@
+//! Access tokens from an OpenID provider (Clerk, Auth0, Keycloak, Entra ID, or
+//! the local stack's oidc-provider), accepted as bearer tokens beside the
+//! backend's own: a JWT signed with one of the provider's keys, its algorithm
+//! one of the pinned ones, its `iss`, `aud`, `exp` and `nbf` checked. The
+//! user is the provider's subject; the first token seen creates their record.
+
+pub mod accounts;
+pub mod keys;
+pub mod roles;
+
+use crate::auth::Role;
+use crate::settings::Settings;
+use jsonwebtoken::{decode, decode_header, Algorithm, Validation};
+use keys::{KeyError, ProviderKeys};
+use roles::RoleMapping;
+use serde_json::Value;
+use std::str::FromStr;
+
+/// Clock difference tolerated between the provider and this server.
+const LEEWAY_SECS: u64 = 30;
+
+/// Who a valid provider token speaks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderIdentity {
+    pub issuer: String,
+    pub subject: String,
+    /// A name to show and to find the user by: `preferred_username`, else the
+    /// email's local part, else the subject.
+    pub username: String,
+    pub email: Option<String>,
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderTokenError {
+    Expired,
+    Invalid,
+    /// The provider's keys could not be fetched.
+    Unavailable(String),
+}
+
+pub struct ProviderAuth {
+    issuer: String,
+    audience: String,
+    algorithms: Vec<Algorithm>,
+    roles: RoleMapping,
+    keys: ProviderKeys,
+}
+
+impl ProviderAuth {
+    /// `None` when no provider is configured.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Option<ProviderAuth>> {
+        let Some(issuer) = settings
+            .oidc_issuer
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+        else {
+            return Ok(None);
+        };
+        let issuer = issuer.trim_end_matches('/').to_string();
+        let algorithms = settings
+            .oidc_algorithms
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                let alg = Algorithm::from_str(a)
+                    .map_err(|_| anyhow::anyhow!("OIDC_ALGORITHMS: {a:?} is not a JWS algorithm"))?;
+                anyhow::ensure!(
+                    !matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512),
+                    "OIDC_ALGORITHMS: {a} is symmetric; a provider's tokens are verified with its public keys"
+                );
+                Ok(alg)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        anyhow::ensure!(!algorithms.is_empty(), "OIDC_ALGORITHMS names no algorithm");
+        Ok(Some(ProviderAuth {
+            keys: ProviderKeys::new(&issuer)?,
+            issuer,
+            audience: settings.oidc_audience.clone(),
+            algorithms,
+            roles: RoleMapping::new(
+                &settings.oidc_role_claim,
+                &settings.oidc_role_map,
+                &settings.oidc_default_role,
+            )?,
+        }))
+    }
+
+    /// Whether `token` is meant for this verifier rather than the backend's own
+    /// (which are always HS256): its header names an asymmetric algorithm.
+    pub fn claims_token(token: &str) -> bool {
+        decode_header(token).is_ok_and(|h| {
+            !matches!(
+                h.alg,
+                Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
+            )
+        })
+    }
+
+    pub async fn verify(&self, token: &str) -> Result<ProviderIdentity, ProviderTokenError> {
+        let header = decode_header(token).map_err(|_| ProviderTokenError::Invalid)?;
+        if !self.algorithms.contains(&header.alg) {
+            return Err(ProviderTokenError::Invalid);
+        }
+        let key = self
+            .keys
+            .key_for(header.kid.as_deref())
+            .await
+            .map_err(|e| match e {
+                KeyError::Unknown => ProviderTokenError::Invalid,
+                KeyError::Unreachable(why) => ProviderTokenError::Unavailable(why),
+            })?;
+        let mut validation = Validation::new(header.alg);
+        validation.algorithms = self.algorithms.clone();
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let claims = decode::<Value>(token, &key, &validation)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => ProviderTokenError::Expired,
+                _ => ProviderTokenError::Invalid,
+            })?
+            .claims;
+        self.identity(&claims).ok_or(ProviderTokenError::Invalid)
+    }
+
+    fn identity(&self, claims: &Value) -> Option<ProviderIdentity> {
+        let text = |key: &str| {
+            claims
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        let subject = text("sub")?;
+        let email = text("email");
+        let username = text("preferred_username")
+            .or_else(|| text("username"))
+            .or_else(|| {
+                email
+                    .as_deref()
+                    .and_then(|e| e.split('@').next())
+                    .map(String::from)
+            })
+            .unwrap_or_else(|| subject.clone());
+        Some(ProviderIdentity {
+            issuer: self.issuer.clone(),
+            display_name: text("name").unwrap_or_else(|| username.clone()),
+            subject,
+            username,
+            email,
+            role: self.roles.role(claims),
+        })
+    }
+}
