@@ -70,8 +70,9 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-next "npm packages: tools/ (wasm-opt from binaryen 132) and e2e/ (Playwright) (≈10 s)"
+next "npm packages: tools/ (wasm-opt from binaryen 132), tools/oidc/ (the local OpenID provider) and e2e/ (Playwright) (≈10 s)"
 npm_install tools
+npm_install tools/oidc
 npm_install e2e
 # Debian's binaryen 108 produces a wasm that fails in the browser; ours must win.
 "$PWD/tools/node_modules/.bin/wasm-opt" --version | grep -q "version 132" \
