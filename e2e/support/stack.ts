@@ -1,6 +1,7 @@
 // A local stack owned by the test run: sockudo (scripts/sockudo.sh) and the
 // reference backend serving the release dist/ through vercel.json, on free
-// ports, with a private data dir. Tests can stop and restart either part.
+// ports, with a private data dir, and for hosted sign-in a real OpenID
+// provider (tools/oidc). Tests can stop and restart each part.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
@@ -25,7 +26,17 @@ export interface StackOptions {
   withoutPusher?: boolean;
   /** Extra environment for the backend. */
   backendEnv?: Record<string, string>;
+  /** Hosted sign-in: a real OpenID provider (tools/oidc, panva's oidc-provider) beside the stack. */
+  oidc?: {
+    /** Lifetime of the provider's access tokens. */
+    accessTokenTtlSecs?: number;
+  };
 }
+
+/** The dashboard's registration at the local provider (tools/oidc/server.mjs). */
+export const OIDC_CLIENT_ID = "toolboxai-dashboard";
+export const OIDC_AUDIENCE = "urn:toolboxai:api";
+export const OIDC_PROVIDER_NAME = "ToolBoxAI Identity";
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -63,6 +74,9 @@ export class LocalStack {
   readonly url: string;
   private backend?: ChildProcess;
   private pusher?: ChildProcess;
+  private provider?: ChildProcess;
+  /** The OpenID provider's issuer URL, for a stack with hosted sign-in. */
+  readonly issuer?: string;
 
   private constructor(
     readonly name: string,
@@ -70,8 +84,10 @@ export class LocalStack {
     readonly pusherPort: number,
     readonly dataDir: string,
     readonly options: StackOptions,
+    readonly providerPort?: number,
   ) {
     this.url = `http://127.0.0.1:${dashboardPort}`;
+    if (providerPort) this.issuer = `http://127.0.0.1:${providerPort}`;
   }
 
   static async start(options: StackOptions = {}): Promise<LocalStack> {
@@ -83,9 +99,11 @@ export class LocalStack {
     }
     const name = `${options.name ?? "stack"}-${process.pid}-${Date.now()}`;
     const dataDir = mkdtempSync(join(tmpdir(), "toolboxai-e2e-"));
-    const stack = new LocalStack(name, await freePort(), await freePort(), dataDir, options);
+    const providerPort = options.oidc ? await freePort() : undefined;
+    const stack = new LocalStack(name, await freePort(), await freePort(), dataDir, options, providerPort);
     stack.writeAppConfig();
     mkdirSync(RESULTS_DIR, { recursive: true });
+    if (options.oidc) await stack.startProvider();
     if (!options.withoutPusher) await stack.startPusher();
     await stack.startBackend();
     return stack;
@@ -99,11 +117,15 @@ export class LocalStack {
     const pusher = this.options.withoutPusher
       ? null
       : { key: this.pusherKey, cluster: "mt1", ws_host: "127.0.0.1", ws_port: this.pusherPort, force_tls: false };
+    const auth = this.issuer
+      ? { mode: "oidc", issuer: this.issuer, client_id: OIDC_CLIENT_ID, resource: OIDC_AUDIENCE, provider_name: OIDC_PROVIDER_NAME }
+      : { mode: "password" };
     const config = {
       environment: "e2e",
       api_base_url: "",
       refresh_interval_secs: this.options.refreshIntervalSecs ?? 5,
       pusher,
+      auth,
     };
     writeFileSync(join(this.dataDir, "app-config.json"), JSON.stringify(config, null, 2));
   }
@@ -139,6 +161,33 @@ export class LocalStack {
     await exited;
   }
 
+  /** The OpenID provider (tools/oidc/server.mjs), registered for this stack's origin. */
+  async startProvider(): Promise<void> {
+    const log = this.log("oidc");
+    const proc = spawn(process.execPath, [join(REPO_ROOT, "tools", "oidc", "server.mjs")], {
+      env: {
+        ...process.env,
+        OIDC_PORT: String(this.providerPort),
+        DASHBOARD_ORIGINS: this.url,
+        OIDC_AUDIENCE,
+        OIDC_CLIENT_ID,
+        OIDC_ACCESS_TOKEN_TTL_SECS: String(this.options.oidc?.accessTokenTtlSecs ?? 600),
+        SEED_ADMIN: `${credentials.admin.username}:${credentials.admin.password}`,
+        SEED_USER: `${credentials.teacher.username}:${credentials.teacher.password}`,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    proc.stdout?.pipe(log);
+    proc.stderr?.pipe(log);
+    this.provider = proc;
+    await waitForHttp(`${this.issuer}/.well-known/openid-configuration`, proc, "oidc-provider", 30);
+  }
+
+  async stopProvider(): Promise<void> {
+    await stopProcess(this.provider);
+    this.provider = undefined;
+  }
+
   /** The route list Vercel derives from vercel.json (tools/vercel-routes.mjs), for the server to run. */
   private routesFile(): string {
     const file = join(this.dataDir, "vercel-routes.json");
@@ -164,10 +213,10 @@ export class LocalStack {
       REGISTRATIONS_PER_HOUR: "500",
       // As scripts/run.sh runs it (memory returns after bursts; see reports/abuse.md).
       MALLOC_ARENA_MAX: "2",
-      // The local sockudo is no production host: the served CSP gains it (and nothing else).
-      ...(this.options.withoutPusher
-        ? {}
-        : { PUSHER_URL: `http://127.0.0.1:${this.pusherPort}`, CSP_EXTRA_CONNECT_SRC: `ws://127.0.0.1:${this.pusherPort}` }),
+      // The local sockudo and provider are no production hosts: the served CSP gains them (and nothing else).
+      CSP_EXTRA_CONNECT_SRC: [this.options.withoutPusher ? "" : `ws://127.0.0.1:${this.pusherPort}`, this.issuer ?? ""].join(" ").trim(),
+      ...(this.options.withoutPusher ? {} : { PUSHER_URL: `http://127.0.0.1:${this.pusherPort}` }),
+      ...(this.issuer ? { OIDC_ISSUER: this.issuer, OIDC_AUDIENCE } : {}),
       ...(this.options.backendEnv ?? {}),
     };
     const proc = spawn(BACKEND_BIN, [], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -183,6 +232,6 @@ export class LocalStack {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.stopBackend(), this.stopPusher()]);
+    await Promise.all([this.stopBackend(), this.stopPusher(), this.stopProvider()]);
   }
 }

@@ -8,6 +8,7 @@ pub(crate) mod locale;
 pub(crate) mod locks;
 pub(crate) mod online;
 pub(crate) mod perf;
+pub(crate) mod random;
 pub(crate) mod storage;
 pub(crate) mod time;
 pub(crate) mod url;

@@ -44,6 +44,14 @@ pub(crate) fn session_write(key: &str, value: &str) {
     }
 }
 
+/// Reads and removes what this tab stored under `key`: it can be read once.
+pub(crate) fn session_take(key: &str) -> Option<String> {
+    let storage = session_storage()?;
+    let value = storage.get_item(key).ok()?;
+    let _ = storage.remove_item(key);
+    value
+}
+
 /// Removes every key starting with `prefix`, in localStorage and in this
 /// tab's sessionStorage.
 pub(crate) fn remove_with_prefix(prefix: &str) {

@@ -30,7 +30,16 @@ pub(crate) fn LoginPage() -> impl IntoView {
         let settled = join(session.logout_settled(), socket);
         let limit = gloo_timers::future::TimeoutFuture::new(SETTLE_LIMIT_MS);
         select(settled, limit).await;
-        hand_over();
+        match session.take_end_session_url() {
+            // Signed out of a hosted sign-in: end the provider's session too;
+            // it sends the browser back to /login.
+            Some(url) => {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().replace(&url);
+                }
+            }
+            None => hand_over(),
+        }
     });
     view! {
         <p class="page-state" role="status">

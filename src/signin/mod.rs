@@ -5,6 +5,10 @@
 //! Leptos, so a signed-out visitor downloads a fraction of the app. Signing in
 //! stores the session the way the app does and leaves for the target with a
 //! full page load; the app's wasm was prefetched while the user typed.
+//! In hosted sign-in mode the same page shows "Sign in with ‹provider›" and
+//! completes the round trip at `/auth/callback` (`hosted`).
+
+mod hosted;
 
 use crate::boot::load_config;
 use crate::browser::{storage, time::now_ms};
@@ -104,14 +108,22 @@ impl Page {
 
     /// Signed in (here or in another tab): say so and leave for the target.
     fn leave(&self, user: &User) {
-        self.form.set_hidden(true);
-        self.leaving.set_hidden(false);
         let target = match query_param("redirect") {
             None => landing_path(&user.role).to_string(),
             Some(raw) => return_target(Some(&raw)),
         };
+        self.leaving(&target);
+    }
+
+    /// Says "Signed in" and leaves for `target` (a validated path of this origin).
+    fn leaving(&self, target: &str) {
+        self.form.set_hidden(true);
+        if let Some(hosted) = self.document.get_element_by_id("signin-hosted") {
+            let _ = hosted.set_attribute("hidden", "");
+        }
+        self.leaving.set_hidden(false);
         if let Some(window) = web_sys::window() {
-            let _ = window.location().replace(&target);
+            let _ = window.location().replace(target);
         }
     }
 }
@@ -166,6 +178,13 @@ async fn run(page: Rc<Page>) {
     if let Some(env) = &config.environment {
         page.environment.set_text_content(Some(env));
         page.environment.set_hidden(false);
+    }
+    hosted::show_mode(&page, &config);
+    if let Some(settings) = config.auth.oidc().cloned() {
+        // No password form in this mode: a submit the loader held is dropped.
+        take_early_submit();
+        hosted::run(page, &config, settings);
+        return;
     }
     let api = ApiClient::new(&config.api_base_url);
     let submit = {
@@ -319,7 +338,7 @@ mod tests {
     use dashboard_core::api::ApiError;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    const TEMPLATE: &str = include_str!("../tools/signin/login.html");
+    const TEMPLATE: &str = include_str!("../../tools/signin/login.html");
 
     /// The template's body in the document (what the server sends), found as the glue finds it.
     fn mount() -> (Page, web_sys::Element) {

@@ -181,6 +181,9 @@ pub struct Grant {
     pub expires_at_ms: f64,
     /// Absent in the real backend's refresh answer: keep the known user.
     pub user: Option<User>,
+    /// An OpenID provider's ID token (hosted sign-in), kept as the hint for
+    /// signing out there.
+    pub id_token: Option<String>,
 }
 
 /// The claims we read (unverified: the server verifies, we only schedule).
@@ -250,6 +253,7 @@ impl Grant {
             issued_at_ms: now_ms,
             expires_at_ms: now_ms + lifetime_ms,
             user,
+            id_token: token_field(&["id_token"]),
         })
     }
 }

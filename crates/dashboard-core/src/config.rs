@@ -26,6 +26,8 @@ pub struct AppConfig {
     /// to check the crash screen (and any error reporting) in a deployment.
     /// Off unless the configuration turns it on.
     pub crash_drill: bool,
+    /// How users sign in: the password form, or hosted sign-in at an OpenID provider.
+    pub auth: crate::oidc::AuthMode,
 }
 
 impl AppConfig {
@@ -87,6 +89,8 @@ struct RawConfig {
     environment: Option<String>,
     #[serde(default)]
     crash_drill: Option<bool>,
+    #[serde(default)]
+    auth: Option<crate::oidc::settings::RawAuth>,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +151,7 @@ impl AppConfig {
             refresh_interval_secs,
             environment: raw.environment.filter(|e| !e.trim().is_empty()),
             crash_drill: raw.crash_drill.unwrap_or(false),
+            auth: crate::oidc::settings::parse(raw.auth)?,
         })
     }
 }

@@ -18,6 +18,7 @@ pub mod interval;
 pub(crate) mod json;
 pub mod live;
 pub mod notices;
+pub mod oidc;
 pub mod poller;
 pub mod range;
 pub mod redirect;

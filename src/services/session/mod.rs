@@ -3,10 +3,11 @@
 
 mod grant;
 mod guard;
+pub(crate) mod provider;
 mod service;
 mod user_menu;
 
-pub(crate) use grant::request_grant;
+pub(crate) use grant::{fetch_user, request_grant};
 pub(crate) use guard::RequireAuth;
 pub(crate) use service::{AuthView, Session};
 pub(crate) use user_menu::UserMenu;

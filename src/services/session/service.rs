@@ -3,13 +3,14 @@
 //! tabs. The decisions are all in `dashboard_core::session`.
 
 use super::grant::fetch_user;
+use super::provider::{self, TokenAnswer};
 use crate::browser::locks as lock;
 use crate::browser::storage;
 use crate::services::api::{ApiClient, ApiError, Authenticator};
 use dashboard_core::auth::{Grant, User};
 use dashboard_core::session::{
-    Effect, EndReason, LockDecision, Phase, ProfileOutcome, Recovery, RefreshOutcome,
-    RefreshTicket, SessionCore, STORAGE_KEY, USER_DATA_PREFIX,
+    Effect, EndReason, LockDecision, Phase, ProfileOutcome, ProviderSession, Recovery,
+    RefreshOutcome, RefreshTicket, SessionCore, STORAGE_KEY, USER_DATA_PREFIX,
 };
 use futures::future::{self, FutureExt, LocalBoxFuture, Shared};
 use gloo_events::EventListener;
@@ -67,6 +68,9 @@ struct Inner {
     listeners: RefCell<Vec<EventListener>>,
     /// The best-effort logout call of the last sign-out, while it runs.
     logout: RefCell<Option<Shared<LocalBoxFuture<'static, ()>>>>,
+    /// After signing out of a hosted sign-in: the provider's end-session URL,
+    /// where the sign-in page hands over to instead of itself.
+    end_session: RefCell<Option<String>>,
 }
 
 /// The app's one session. Cheap to clone.
@@ -96,6 +100,7 @@ impl Session {
                 spent_token_lock: RefCell::new(None),
                 listeners: RefCell::new(Vec::new()),
                 logout: RefCell::new(None),
+                end_session: RefCell::new(None),
             }),
         };
         api.set_authenticator(Some(Rc::new(SessionAuth(Rc::downgrade(&session.inner)))));
@@ -165,8 +170,25 @@ impl Session {
                     self.inner.timer.borrow_mut().take();
                 }
                 Effect::CallLogout {
+                    provider: Some(provider),
+                    refresh_token,
+                    ..
+                } => {
+                    *self.inner.end_session.borrow_mut() = provider::end_session_url(&provider);
+                    let call = async move {
+                        if let Some(token) = refresh_token {
+                            provider::revoke(&provider, &token).await;
+                        }
+                    }
+                    .boxed_local()
+                    .shared();
+                    *self.inner.logout.borrow_mut() = Some(call.clone());
+                    wasm_bindgen_futures::spawn_local(call);
+                }
+                Effect::CallLogout {
                     access_token,
                     refresh_token,
+                    provider: None,
                 } => {
                     let request = self
                         .inner
@@ -197,6 +219,11 @@ impl Session {
         if self.inner.view.get_untracked() != view {
             self.inner.view.set(view);
         }
+    }
+
+    /// The provider's end-session URL after signing out of a hosted sign-in (once).
+    pub(crate) fn take_end_session_url(&self) -> Option<String> {
+        self.inner.end_session.borrow_mut().take()
     }
 
     /// Resolves once the last sign-out's logout call has been answered (at once
@@ -316,21 +343,15 @@ async fn refresh_under_lock(weak: Weak<Inner>, held: Option<lock::HeldLock>) -> 
         LockDecision::Abandon => return false,
         LockDecision::Refresh { refresh_token } => refresh_token,
     };
-    let answer = session
+    let at_provider = session
         .inner
-        .api
-        .post(REFRESH_PATH)
-        .anonymous()
-        .json(&json!({ "refresh_token": refresh_token }))
-        .send::<Value>()
-        .await;
-    let outcome = match answer {
-        // A success we cannot read may have spent the refresh token: start over.
-        Ok(value) => Grant::from_json(&value, now())
-            .map(RefreshOutcome::Granted)
-            .unwrap_or(RefreshOutcome::Rejected),
-        Err(e) if matches!(e.status(), Some(400 | 401 | 403)) => RefreshOutcome::Rejected,
-        Err(_) => RefreshOutcome::Unavailable,
+        .core
+        .borrow()
+        .session()
+        .and_then(|s| s.provider.clone());
+    let outcome = match at_provider {
+        Some(provider) => refresh_at_provider(&provider, &refresh_token).await,
+        None => refresh_at_backend(&session.inner.api, &refresh_token).await,
     };
     let granted = matches!(outcome, RefreshOutcome::Granted(_));
     let effects = session
@@ -344,6 +365,35 @@ async fn refresh_under_lock(weak: Weak<Inner>, held: Option<lock::HeldLock>) -> 
         *session.inner.spent_token_lock.borrow_mut() = held;
     }
     granted
+}
+
+async fn refresh_at_backend(api: &ApiClient, refresh_token: &str) -> RefreshOutcome {
+    let answer = api
+        .post(REFRESH_PATH)
+        .anonymous()
+        .json(&json!({ "refresh_token": refresh_token }))
+        .send::<Value>()
+        .await;
+    match answer {
+        // A success we cannot read may have spent the refresh token: start over.
+        Ok(value) => Grant::from_json(&value, now())
+            .map(RefreshOutcome::Granted)
+            .unwrap_or(RefreshOutcome::Rejected),
+        Err(e) if matches!(e.status(), Some(400 | 401 | 403)) => RefreshOutcome::Rejected,
+        Err(_) => RefreshOutcome::Unavailable,
+    }
+}
+
+/// The refresh-token grant at the provider of a hosted sign-in.
+async fn refresh_at_provider(provider: &ProviderSession, refresh_token: &str) -> RefreshOutcome {
+    let params = dashboard_core::oidc::flow::refresh_request(&provider.client_id, refresh_token);
+    match provider::token_call(&provider.endpoints.token_endpoint, &params).await {
+        TokenAnswer::Granted(value) => Grant::from_json(&value, now())
+            .map(RefreshOutcome::Granted)
+            .unwrap_or(RefreshOutcome::Rejected),
+        TokenAnswer::Refused(_) => RefreshOutcome::Rejected,
+        TokenAnswer::Unavailable(_) => RefreshOutcome::Unavailable,
+    }
 }
 
 fn view_of(core: &SessionCore) -> AuthView {

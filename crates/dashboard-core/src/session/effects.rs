@@ -51,12 +51,15 @@ pub enum Effect {
     },
     /// Disarm the timer.
     CancelTimer,
-    /// Tell the server (best effort).
+    /// Tell the server (best effort); for hosted sign-in, revoke the refresh
+    /// token at the provider and end the provider's session too.
     CallLogout {
         /// The access token to revoke.
         access_token: String,
         /// The refresh token to revoke.
         refresh_token: Option<String>,
+        /// The provider of a hosted sign-in.
+        provider: Option<super::ProviderSession>,
     },
 }
 
@@ -73,6 +76,8 @@ pub enum ProfileOutcome {
 
 /// How a refresh request ended.
 #[derive(Debug, Clone, PartialEq)]
+// Made once per refresh and moved straight into the machine: no boxing needed.
+#[allow(clippy::large_enum_variant)]
 pub enum RefreshOutcome {
     /// New tokens.
     Granted(Grant),

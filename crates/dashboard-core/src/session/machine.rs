@@ -101,8 +101,25 @@ impl SessionCore {
     }
 
     /// A successful sign-in (login or registration answer plus the user).
-    pub fn signed_in(&mut self, grant: Grant, user: User, _now_ms: f64) -> Vec<Effect> {
-        let session = StoredSession::from_grant(grant, user);
+    pub fn signed_in(&mut self, grant: Grant, user: User, now_ms: f64) -> Vec<Effect> {
+        self.signed_in_at_provider(grant, user, None, now_ms)
+    }
+
+    /// A successful sign-in; `provider` is set for hosted sign-in, whose
+    /// refreshes and sign-out then go to the provider.
+    pub fn signed_in_at_provider(
+        &mut self,
+        grant: Grant,
+        user: User,
+        provider: Option<ProviderSession>,
+        _now_ms: f64,
+    ) -> Vec<Effect> {
+        let mut provider = provider;
+        if let (Some(p), Some(id_token)) = (provider.as_mut(), grant.id_token.clone()) {
+            p.id_token = Some(id_token);
+        }
+        let mut session = StoredSession::from_grant(grant, user);
+        session.provider = provider;
         self.phase = Phase::SignedIn;
         let mut effects = self.stop_waiting_for_lock();
         self.restore_refreshed = false;
@@ -257,6 +274,9 @@ impl SessionCore {
         }
         match outcome {
             RefreshOutcome::Granted(grant) => {
+                if let (Some(p), Some(id_token)) = (session.provider.as_mut(), grant.id_token) {
+                    p.id_token = Some(id_token);
+                }
                 session.access_token = grant.access_token;
                 session.refresh_token = grant.refresh_token;
                 session.issued_at_ms = grant.issued_at_ms;
@@ -343,6 +363,7 @@ impl SessionCore {
             effects.push(Effect::CallLogout {
                 access_token: s.access_token.clone(),
                 refresh_token: s.refresh_token.clone(),
+                provider: s.provider.clone(),
             });
         }
         self.phase = Phase::SignedOut(Some(EndReason::SignedOut));

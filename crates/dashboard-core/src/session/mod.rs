@@ -31,7 +31,7 @@ mod stored;
 
 pub use effects::*;
 pub use machine::SessionCore;
-pub use stored::StoredSession;
+pub use stored::{ProviderSession, StoredSession};
 
 /// localStorage key of the session.
 pub const STORAGE_KEY: &str = "toolboxai.session";

@@ -2,6 +2,7 @@
 
 use super::REFRESH_AT_FRACTION;
 use crate::auth::{Grant, User};
+use crate::oidc::ProviderEndpoints;
 use serde::{Deserialize, Serialize};
 
 /// The session as written to localStorage (and read by every tab).
@@ -18,6 +19,21 @@ pub struct StoredSession {
     pub expires_at_ms: f64,
     /// Whom it belongs to.
     pub user: User,
+    /// Set when the session came from hosted sign-in: where it is refreshed and ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderSession>,
+}
+
+/// A hosted sign-in's provider, as the session needs it after the round trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderSession {
+    /// The dashboard's client id there.
+    pub client_id: String,
+    /// Its token, revocation and end-session endpoints.
+    pub endpoints: ProviderEndpoints,
+    /// The latest ID token: the hint for signing out at the provider.
+    #[serde(default)]
+    pub id_token: Option<String>,
 }
 
 impl StoredSession {
@@ -43,6 +59,7 @@ impl StoredSession {
             issued_at_ms: grant.issued_at_ms,
             expires_at_ms: grant.expires_at_ms,
             user,
+            provider: None,
         }
     }
 

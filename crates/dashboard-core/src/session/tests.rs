@@ -23,6 +23,7 @@ fn grant(token: &str, refresh: Option<&str>, now: f64, lifetime: f64) -> Grant {
         issued_at_ms: now,
         expires_at_ms: now + lifetime,
         user: None,
+        id_token: None,
     }
 }
 
@@ -396,7 +397,8 @@ fn sign_out_calls_logout_and_clears_everything() {
         vec![
             Effect::CallLogout {
                 access_token: "a1".into(),
-                refresh_token: Some("r1".into())
+                refresh_token: Some("r1".into()),
+                provider: None,
             },
             Effect::ClearSession,
             Effect::ClearUserData,
@@ -469,4 +471,61 @@ fn pages_may_render_for_the_stored_user_only_while_an_unexpired_token_is_checked
     // Nothing stored: nobody.
     let (core, _) = SessionCore::start(None, 0.0);
     assert_eq!(core.provisional_user(), None);
+}
+
+fn provider() -> ProviderSession {
+    ProviderSession {
+        client_id: "dash".into(),
+        endpoints: crate::oidc::ProviderEndpoints {
+            issuer: "https://idp.example.com".into(),
+            authorization_endpoint: "https://idp.example.com/auth".into(),
+            token_endpoint: "https://idp.example.com/token".into(),
+            end_session_endpoint: Some("https://idp.example.com/session/end".into()),
+            revocation_endpoint: None,
+        },
+        id_token: None,
+    }
+}
+
+#[test]
+fn a_hosted_sign_in_keeps_its_provider_and_latest_id_token_through_refreshes() {
+    let (mut core, _) = SessionCore::start(None, 0.0);
+    let mut first = grant("a1", Some("r1"), 0.0, 60_000.0);
+    first.id_token = Some("id1".into());
+    let effects = core.signed_in_at_provider(first, user("u1"), Some(provider()), 0.0);
+    let stored = StoredSession::parse(match &effects[0] {
+        Effect::Persist(json) => json,
+        other => panic!("{other:?}"),
+    })
+    .unwrap();
+    assert_eq!(
+        stored.provider.as_ref().unwrap().id_token.as_deref(),
+        Some("id1")
+    );
+
+    assert!(matches!(
+        core.request_refresh(),
+        RefreshTicket::Start { .. }
+    ));
+    let stored_now = core.session().unwrap().to_json();
+    core.lock_acquired(Some(&stored_now), 1_000.0);
+    let mut next = grant("a2", Some("r2"), 48_000.0, 60_000.0);
+    next.id_token = Some("id2".into());
+    core.refresh_finished(RefreshOutcome::Granted(next), 48_000.0);
+    let session = core.session().unwrap();
+    assert_eq!(session.access_token, "a2");
+    assert_eq!(
+        session.provider.as_ref().unwrap().endpoints.token_endpoint,
+        "https://idp.example.com/token"
+    );
+    assert_eq!(
+        session.provider.as_ref().unwrap().id_token.as_deref(),
+        Some("id2")
+    );
+
+    let effects = core.sign_out();
+    assert!(matches!(
+        &effects[0],
+        Effect::CallLogout { provider: Some(p), refresh_token: Some(r), .. } if p.id_token.as_deref() == Some("id2") && r == "r2"
+    ));
 }
