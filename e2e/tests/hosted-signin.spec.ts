@@ -70,3 +70,159 @@ test("the teacher signs in at the provider and gets the 403 page on /observabili
   await expect(page).toHaveURL(`${stack.url}/observability`);
   await expect(page.getByRole("heading", { level: 1, name: "You don't have access to this page" })).toBeVisible();
 });
+
+test("chat, tasks and the user's private channel work for a provider user", async ({ page }) => {
+  await page.goto(`${stack.url}/chat`);
+  await signInButton(page).click();
+  await signInAtProvider(page, credentials.teacher);
+  await expect(page).toHaveURL(`${stack.url}/chat`);
+  const tasks = page.getByRole("complementary", { name: "Your tasks" });
+  await expect(page.getByTestId("realtime-indicator")).toContainText("Live");
+  // Subscribed to the user's private channel: the server authorized the provider's token.
+  await expect(tasks).toContainText("Updating live.");
+  const composer = page.getByRole("textbox", { name: "Message" });
+  await composer.fill("add a task to water the plants");
+  await composer.press("Enter");
+  await expect(page.getByRole("log", { name: "Messages" }).getByRole("region", { name: "Task added" })).toContainText("Water the plants");
+  await expect(tasks.getByRole("checkbox", { name: "Water the plants" })).toBeVisible();
+});
+
+test.describe("answers that must not sign anyone in", () => {
+  test("a tampered state is refused with a message, and trying again works", async ({ page, context, consoleErrors }) => {
+    // The answer's state no longer matches the sign-in this tab started (what a
+    // forged or swapped callback looks like to the checker).
+    await context.addInitScript(() => {
+      const key = "toolboxai.oidc.pending";
+      const pending = location.pathname === "/auth/callback" && sessionStorage.getItem(key);
+      if (pending && !sessionStorage.getItem("tampered")) {
+        sessionStorage.setItem("tampered", "1");
+        sessionStorage.setItem(key, JSON.stringify({ ...JSON.parse(pending), state: "another-sign-in" }));
+      }
+    });
+    await page.goto(`${stack.url}/chat`);
+    await signInButton(page).click();
+    await signInAtProvider(page, credentials.teacher);
+    await expect(page.getByRole("alert")).toHaveText(/does not belong to the sign-in started here/);
+    await expect(page).toHaveURL(`${stack.url}/login?redirect=%2Fchat`);
+    expect(await storedSession(page)).toBeNull();
+
+    await signInButton(page).click();
+    // The provider remembers the sign-in: straight back, signed in.
+    await expect(page).toHaveURL(`${stack.url}/chat`);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    expect(consoleErrors.filter((e) => e.startsWith("pageerror") || e.includes("panicked"))).toEqual([]);
+  });
+
+  test("a callback URL opened again (a replay) signs nobody in", async ({ page, browser }) => {
+    let callback = "";
+    page.on("request", (r) => {
+      if (r.url().includes("/auth/callback?")) callback = r.url();
+    });
+    await page.goto(`${stack.url}/login`);
+    await signInButton(page).click();
+    await signInAtProvider(page, credentials.teacher);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    expect(callback).toContain("code=");
+
+    const elsewhere = await browser.newContext();
+    const replay = await elsewhere.newPage();
+    await replay.goto(callback);
+    await expect(replay.getByRole("alert")).toHaveText(/already used or was not started in this tab/);
+    await expect(replay).toHaveURL(`${stack.url}/login`);
+    expect(await storedSession(replay)).toBeNull();
+    await elsewhere.close();
+  });
+
+  test("cancelling at the provider (error=access_denied) comes back with a message", async ({ page }) => {
+    await page.goto(`${stack.url}/observability`);
+    await signInButton(page).click();
+    await expect(page.getByRole("heading", { name: "Sign in to ToolBoxAI Identity" })).toBeVisible();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Sign-in was cancelled or refused at the provider.");
+    await expect(page).toHaveURL(`${stack.url}/login?redirect=%2Fobservability`);
+    await expect(signInButton(page)).toBeFocused();
+  });
+});
+
+test("an access token that expires is refreshed at the provider in two tabs at once, never spending a refresh token twice", async ({ browser }) => {
+  const shortLived = await LocalStack.start({ name: "oidc-refresh", oidc: { accessTokenTtlSecs: 6 } });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${shortLived.url}/observability`);
+    await page.getByRole("button", { name: `Sign in with ${OIDC_PROVIDER_NAME}` }).click();
+    await page.getByLabel("Username").fill(credentials.admin.username);
+    await page.getByLabel("Password").fill(credentials.admin.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.locator("article#cpu .metric-value")).toHaveText(/^\d+(\.\d)? %/);
+    const other = await context.newPage();
+    await other.goto(`${shortLived.url}/observability`);
+    await expect(other.locator("article#cpu .metric-value")).toHaveText(/^\d+(\.\d)? %/);
+
+    // Three rotations (one every ~5 s): each refresh token is spent once, by one tab;
+    // a second spend would make the provider revoke the grant and end both sessions.
+    const seen = new Set<string>();
+    const first = (await storedSession(page))!.refresh_token!;
+    seen.add(first);
+    await expect
+      .poll(async () => {
+        const token = (await storedSession(page))?.refresh_token;
+        if (token) seen.add(token);
+        return seen.size;
+      }, { timeout: 30_000, intervals: [500] })
+      .toBeGreaterThanOrEqual(4);
+    for (const p of [page, other]) {
+      await expect(p.getByRole("button", { name: "Sign out" })).toBeVisible();
+      await expect(p.getByText("Your session expired")).toHaveCount(0);
+    }
+    const [a, b] = await Promise.all([storedSession(page), storedSession(other)]);
+    expect(a!.refresh_token).toBe(b!.refresh_token);
+    // The latest token is good at the backend (the provider did not revoke the grant).
+    const profile = await page.request.get(`${shortLived.url}/api/v1/users/me/profile`, {
+      headers: { authorization: `Bearer ${a!.access_token}` },
+    });
+    expect(profile.status()).toBe(200);
+    await context.close();
+  } finally {
+    await shortLived.stop();
+  }
+});
+
+test("signing out in one tab signs out every tab and the provider: the next sign-in asks for the password", async ({ page }) => {
+  await page.goto(`${stack.url}/chat`);
+  await signInButton(page).click();
+  await signInAtProvider(page, credentials.teacher);
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  const other = await page.context().newPage();
+  await other.goto(`${stack.url}/chat`);
+  await expect(other.getByRole("button", { name: "Sign out" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign out of ToolBoxAI Identity?" })).toBeVisible();
+  await page.getByRole("button", { name: "Yes, sign me out" }).click();
+  await expect(page).toHaveURL(`${stack.url}/login`);
+  await expect(signInButton(page)).toBeVisible();
+  await expect(other).toHaveURL(/\/login/);
+  expect(await storedSession(other)).toBeNull();
+
+  await signInButton(page).click();
+  await expect(page.getByRole("heading", { name: "Sign in to ToolBoxAI Identity" })).toBeVisible();
+});
+
+// Last: it stops the provider.
+test("the provider going down during the code exchange ends on the sign-in page with a message", async ({ page }) => {
+  // The provider stops the moment the dashboard asks it for the tokens.
+  await page.route(`${stack.issuer}/token`, async (route) => {
+    await stack.stopProvider();
+    await route.continue();
+  });
+  await page.goto(`${stack.url}/chat`);
+  await signInButton(page).click();
+  await signInAtProvider(page, credentials.teacher);
+  await expect(page.getByRole("alert")).toHaveText(/The sign-in could not be completed: the sign-in provider did not answer/);
+  await expect(page).toHaveURL(`${stack.url}/login?redirect=%2Fchat`);
+  expect(await storedSession(page)).toBeNull();
+  // Trying again says the provider cannot be reached.
+  await signInButton(page).click();
+  await expect(page.getByRole("alert")).toHaveText(/cannot be reached/);
+});
