@@ -78,6 +78,11 @@ fn Shell(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/sign-in") view=LoginPage />
+                    // The React dashboard's home: its users' bookmarks land on ours.
+                    <Route
+                        path=path!("/dashboard")
+                        view=|| view! { <RequireAuth area=Area::Dashboard><HomePage /></RequireAuth> }
+                    />
                     <Route
                         path=path!("/observability")
                         view=|| view! { <RequireAuth area=Area::Observability><ObservabilityPage /></RequireAuth> }

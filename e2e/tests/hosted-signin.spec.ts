@@ -87,6 +87,12 @@ test("chat, tasks and the user's private channel work for a provider user", asyn
   await expect(tasks.getByRole("checkbox", { name: "Water the plants" })).toBeVisible();
 });
 
+test("/sign-up (a React dashboard link) says the provider offers no sign-up here, and offers sign-in", async ({ page }) => {
+  await page.goto(`${stack.url}/sign-up`);
+  await expect(page.getByRole("status").filter({ hasText: `Accounts come from ${OIDC_PROVIDER_NAME}, which does not offer sign-up here` })).toBeVisible();
+  await expect(signInButton(page)).toBeEnabled();
+});
+
 test.describe("answers that must not sign anyone in", () => {
   test("a tampered state is refused with a message, and trying again works", async ({ page, context, consoleErrors }) => {
     // The answer's state no longer matches the sign-in this tab started (what a

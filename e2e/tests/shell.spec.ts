@@ -114,6 +114,15 @@ test("an invalid runtime configuration shows an error screen", async ({ page }) 
   await expect(page).toHaveTitle(/Configuration error/);
 });
 
+for (const path of ["/sign-up", "/register"]) {
+  test(`the React dashboard's ${path} says where accounts come from, and offers sign-in`, async ({ page }) => {
+    await page.goto(path);
+    await expect(page.getByRole("status").filter({ hasText: "does not create accounts itself" })).toBeVisible();
+    await expect(page.getByLabel("Email or username")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
+  });
+}
+
 test("a crafted ?crash-drill link does nothing unless the configuration allows drills", async ({ page, consoleErrors }) => {
   await page.goto("/login?crash-drill");
   await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();

@@ -65,3 +65,23 @@ test("@smoke a chat round trip in a throwaway conversation, deleted afterwards",
     await expect(log.getByRole("alert")).toContainText("doesn't exist");
   }
 });
+
+// The ToolBoxAI deployment plan's own verification test (its section 5.5), as it
+// runs against a deployment: the title, the backend's health through the
+// deployed URL, and the React dashboard's /dashboard after sign-in.
+test("@smoke the deployment plan's verification: title, /api/health, /dashboard after sign-in", async ({ page, request }) => {
+  await page.goto("/");
+  await expect(page).toHaveTitle(/ToolBoxAI/);
+
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  expect(["healthy", "degraded"]).toContain((await health.json()).status);
+
+  test.skip(!isLocal && !haveDeployedCredentials, "the signed-in part needs E2E_ADMIN_USER/E2E_ADMIN_PASSWORD");
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/login\?redirect=%2Fdashboard/);
+  await fillSignIn(page, credentials.admin);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { level: 1, name: "ToolBoxAI Dashboard" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+});

@@ -9,6 +9,7 @@
 //! completes the round trip at `/auth/callback` (`hosted`).
 
 mod hosted;
+mod sign_up;
 
 use crate::boot::load_config;
 use crate::browser::{storage, time::now_ms};
@@ -180,6 +181,9 @@ async fn run(page: Rc<Page>) {
         page.environment.set_hidden(false);
     }
     hosted::show_mode(&page, &config);
+    if sign_up::arrived(&page, &config) {
+        return;
+    }
     if let Some(settings) = config.auth.oidc().cloned() {
         // No password form in this mode: a submit the loader held is dropped.
         take_early_submit();

@@ -83,6 +83,8 @@ pub enum Area {
     Observability,
     /// `/chat`: every signed-in user.
     Chat,
+    /// `/dashboard` (the React dashboard's home, kept for its bookmarks): every signed-in user.
+    Dashboard,
 }
 
 impl Area {
@@ -90,7 +92,7 @@ impl Area {
     pub fn allows(self, role: &Role) -> bool {
         match self {
             Area::Observability => *role == Role::Admin,
-            Area::Chat => true,
+            Area::Chat | Area::Dashboard => true,
         }
     }
 
@@ -99,6 +101,7 @@ impl Area {
         match self {
             Area::Observability => "/observability",
             Area::Chat => "/chat",
+            Area::Dashboard => "/dashboard",
         }
     }
 
@@ -107,6 +110,7 @@ impl Area {
         match self {
             Area::Observability => "Observability",
             Area::Chat => "Chat",
+            Area::Dashboard => "Dashboard",
         }
     }
 }

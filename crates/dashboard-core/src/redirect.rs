@@ -13,7 +13,14 @@
 pub mod hostile;
 
 /// Paths that never make sense as a return target (we would loop).
-const SIGN_IN_PATHS: [&str; 2] = ["/login", "/sign-in"];
+/// Pages that sign in (or lead to it): never a place to return to.
+const SIGN_IN_PATHS: [&str; 5] = [
+    "/login",
+    "/sign-in",
+    "/sign-up",
+    "/register",
+    "/auth/callback",
+];
 
 /// Longest target we keep; longer ones are not something our app produced.
 const MAX_TARGET_LEN: usize = 2048;
