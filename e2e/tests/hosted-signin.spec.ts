@@ -93,6 +93,40 @@ test("/sign-up (a React dashboard link) says the provider offers no sign-up here
   await expect(signInButton(page)).toBeEnabled();
 });
 
+test.describe("a provider set up wrong is said at once, on the sign-in page", () => {
+  async function withIssuer(page: Page, issuer: string) {
+    await page.route("**/app-config.json", async (route) => {
+      const config = await (await route.fetch()).json();
+      await route.fulfill({ json: { ...config, auth: { ...config.auth, issuer } } });
+    });
+    await page.goto(`${stack.url}/login`);
+  }
+
+  test("an unreachable issuer", async ({ page }) => {
+    await withIssuer(page, "http://127.0.0.1:9");
+    await expect(page.getByRole("alert")).toHaveText(/The sign-in provider cannot be reached/);
+    await expect(signInButton(page)).toBeEnabled();
+  });
+
+  test("a wrong issuer: the provider has no discovery document there", async ({ page }) => {
+    await withIssuer(page, `${stack.issuer}/tenant-that-does-not-exist`);
+    // The provider's 404 carries no CORS headers, so the browser reports no answer: the message says where it looked.
+    await expect(page.getByRole("alert")).toHaveText(/cannot be reached \(no answer from .*\/tenant-that-does-not-exist\/\.well-known\/openid-configuration; is auth\.issuer in app-config\.json right\?\)/);
+  });
+});
+
+test("signing in at the provider in one tab signs in the tab waiting on the sign-in page", async ({ page }) => {
+  const waiting = await page.context().newPage();
+  await waiting.goto(`${stack.url}/login?redirect=%2Fchat`);
+  await expect(signInButton(waiting)).toBeEnabled();
+  await page.goto(`${stack.url}/chat`);
+  await signInButton(page).click();
+  await signInAtProvider(page, credentials.teacher);
+  await expect(page).toHaveURL(`${stack.url}/chat`);
+  await expect(waiting).toHaveURL(`${stack.url}/chat`);
+  await expect(waiting.getByRole("button", { name: "Sign out" })).toBeVisible();
+});
+
 test.describe("answers that must not sign anyone in", () => {
   test("a tampered state is refused with a message, and trying again works", async ({ page, context, consoleErrors }) => {
     // The answer's state no longer matches the sign-in this tab started (what a

@@ -16,9 +16,12 @@ use crate::services::session::provider::{self, TokenAnswer};
 use dashboard_core::auth::{landing_path, Grant};
 use dashboard_core::config::AppConfig;
 use dashboard_core::oidc::flow::{self, PendingSignIn, Randomness};
-use dashboard_core::oidc::{id_token, OidcError, OidcSettings, CALLBACK_PATH, PENDING_KEY};
+use dashboard_core::oidc::{
+    id_token, OidcError, OidcSettings, ProviderEndpoints, CALLBACK_PATH, PENDING_KEY,
+};
 use dashboard_core::session::{Effect, ProviderSession, SessionCore, STORAGE_KEY};
 use gloo_events::EventListener;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlButtonElement, HtmlElement};
@@ -87,6 +90,13 @@ pub(super) fn show_mode(page: &Page, config: &AppConfig) {
     }
 }
 
+/// Back to the password form's look (it carries the page's error messages).
+pub(super) fn forget_mode(page: &Page) {
+    if let Some(root) = page.document.document_element() {
+        let _ = root.remove_attribute("data-auth");
+    }
+}
+
 /// Runs hosted sign-in: completes a callback, or waits for the button.
 pub(super) fn run(page: Rc<Page>, config: &AppConfig, settings: OidcSettings) {
     let Some(hosted) = HostedPage::find(&page) else {
@@ -102,20 +112,32 @@ pub(super) fn run(page: Rc<Page>, config: &AppConfig, settings: OidcSettings) {
     }
     let settings = Rc::new(settings);
     let api = ApiClient::new(&config.api_base_url);
+    // The provider's endpoints, found while the visitor reads the page.
+    let discovered: Rc<RefCell<Option<ProviderEndpoints>>> = Rc::default();
     {
         let (page, hosted, settings) = (page.clone(), hosted.clone(), settings.clone());
+        let discovered = discovered.clone();
         EventListener::new(&hosted.button.clone(), "click", move |_| {
             let (page, hosted, settings) = (page.clone(), hosted.clone(), settings.clone());
+            let known = discovered.borrow().clone();
             wasm_bindgen_futures::spawn_local(async move {
                 hosted.busy(true, None);
-                if let Err(error) = begin(&settings).await {
+                if let Err(error) = begin(&settings, known).await {
                     hosted.show_error(&page, &error);
                 }
             });
         })
         .forget();
     }
-    if current_path().as_deref() == Some(CALLBACK_PATH) {
+    if current_path().as_deref() != Some(CALLBACK_PATH) {
+        // A wrong or unreachable issuer is said at once, not after a click.
+        wasm_bindgen_futures::spawn_local(async move {
+            match provider::discover(&settings.issuer).await {
+                Ok(endpoints) => *discovered.borrow_mut() = Some(endpoints),
+                Err(error) => hosted.show_error(&page, &error),
+            }
+        });
+    } else {
         hosted.busy(true, None);
         hosted
             .button
@@ -144,9 +166,12 @@ fn current_path() -> Option<String> {
     web_sys::window()?.location().pathname().ok()
 }
 
-/// Discovery, a fresh pending sign-in in this tab, then off to the provider.
-async fn begin(settings: &OidcSettings) -> Result<(), OidcError> {
-    let endpoints = provider::discover(&settings.issuer).await?;
+/// Discovery (unless done), a fresh pending sign-in in this tab, then off to the provider.
+async fn begin(settings: &OidcSettings, known: Option<ProviderEndpoints>) -> Result<(), OidcError> {
+    let endpoints = match known {
+        Some(endpoints) => endpoints,
+        None => provider::discover(&settings.issuer).await?,
+    };
     let window =
         web_sys::window().ok_or_else(|| OidcError::Unreachable("no browser window".into()))?;
     let origin = window.location().origin().unwrap_or_default();

@@ -170,6 +170,8 @@ async fn run(page: Rc<Page>) {
     let config = match load_config().await {
         Ok(config) => config,
         Err(error) => {
+            // Said on the password form, whichever mode was remembered.
+            hosted::forget_mode(&page);
             form.borrow_mut()
                 .unavailable(&format!("{}. {}", error.title, error.detail));
             page.render(&form.borrow(), now_ms());
@@ -181,6 +183,7 @@ async fn run(page: Rc<Page>) {
         page.environment.set_hidden(false);
     }
     hosted::show_mode(&page, &config);
+    follow_other_tabs(&page);
     if sign_up::arrived(&page, &config) {
         return;
     }
@@ -232,6 +235,10 @@ fn listen(page: &Rc<Page>, submit: Rc<dyn Fn()>) {
         }
     })
     .forget();
+}
+
+/// Signed in by another tab (either mode): leave for the target too.
+fn follow_other_tabs(page: &Rc<Page>) {
     let p = page.clone();
     if let Some(listener) = storage::on_change(STORAGE_KEY, move |_| {
         if let Some(user) = stored_user() {

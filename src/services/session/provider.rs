@@ -44,7 +44,13 @@ pub(crate) async fn discover(issuer: &str) -> Result<ProviderEndpoints, OidcErro
         .credentials(RequestCredentials::Omit)
         .send()
         .await
-        .map_err(|_| OidcError::Unreachable(format!("no answer from {issuer}")))?;
+        // A wrong issuer often looks the same as a provider that is down: the
+        // browser hides a CORS-less 404. Say where we looked.
+        .map_err(|_| {
+            OidcError::Unreachable(format!(
+                "no answer from {url}; is auth.issuer in app-config.json right?"
+            ))
+        })?;
     if !response.ok() {
         return Err(OidcError::Discovery(format!(
             "{url} answered HTTP {}",
