@@ -7,6 +7,9 @@
 #   DASHBOARD_PORT (8080)  PUSHER_PORT (6001)  DATA_DIR (./.data)
 #   SEED_ADMIN=user:password  SEED_USER=user:password  ACCESS_TOKEN_TTL_SECS (1800)
 #   PUSHER_APP_ID / PUSHER_APP_KEY / PUSHER_APP_SECRET
+#   AUTH_MODE=oidc for hosted sign-in: a real OpenID provider (tools/oidc,
+#     panva's oidc-provider) on OIDC_PORT (9090) with the same seeded accounts;
+#     OIDC_ACCESS_TOKEN_TTL_SECS (600). AUTH_MODE=password (default): the form.
 #   SKIP_BUILD=1 to reuse an existing dist/ and backend build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +23,13 @@ export SEED_USER="${SEED_USER:-teacher:teacher-pass-123}"
 export PUSHER_APP_ID="${PUSHER_APP_ID:-app-id}"
 export PUSHER_APP_KEY="${PUSHER_APP_KEY:-app-key}"
 export PUSHER_APP_SECRET="${PUSHER_APP_SECRET:-app-secret}"
+AUTH_MODE="${AUTH_MODE:-password}"
+export OIDC_PORT="${OIDC_PORT:-9090}"
+case "$AUTH_MODE" in
+  password) ;;
+  oidc) port_free "$OIDC_PORT" || die "port $OIDC_PORT is already in use (set OIDC_PORT to another port)" ;;
+  *) die "AUTH_MODE must be password or oidc, not $AUTH_MODE" ;;
+esac
 
 port_free "$DASHBOARD_PORT" || die "port $DASHBOARD_PORT is already in use (set DASHBOARD_PORT to another port)"
 port_free "$PUSHER_PORT" || die "port $PUSHER_PORT is already in use (set PUSHER_PORT to another port)"
@@ -36,9 +46,16 @@ fi
 mkdir -p "$DATA_DIR"
 export DATA_DIR="$(cd "$DATA_DIR" && pwd)"
 # This environment's runtime settings, served as /app-config.json.
+OIDC_ISSUER_URL="http://127.0.0.1:$OIDC_PORT"
+if [ "$AUTH_MODE" = oidc ]; then
+  AUTH_JSON="{ \"mode\": \"oidc\", \"issuer\": \"$OIDC_ISSUER_URL\", \"client_id\": \"toolboxai-dashboard\", \"resource\": \"urn:toolboxai:api\", \"provider_name\": \"ToolBoxAI Identity\" }"
+else
+  AUTH_JSON='{ "mode": "password" }'
+fi
 cat >"$DATA_DIR/app-config.json" <<JSON
 {
   "environment": "local",
+  "auth": $AUTH_JSON,
   "api_base_url": "",
   "refresh_interval_secs": 5,
   "pusher": {
@@ -118,14 +135,26 @@ SOCKUDO_WORKDIR="$DATA_DIR" supervise sockudo scripts/sockudo.sh &
 supervisors+=($!)
 wait_for "http://127.0.0.1:$PUSHER_PORT/up/$PUSHER_APP_ID" 30 sockudo "${supervisors[-1]}"
 
+backend_oidc=()
+csp_extra="ws://127.0.0.1:$PUSHER_PORT"
+if [ "$AUTH_MODE" = oidc ]; then
+  say "starting the OpenID provider (oidc-provider) on $OIDC_ISSUER_URL"
+  OIDC_ISSUER="$OIDC_ISSUER_URL" DASHBOARD_ORIGINS="http://127.0.0.1:$DASHBOARD_PORT,http://localhost:$DASHBOARD_PORT" \
+    supervise oidc-provider node tools/oidc/server.mjs &
+  supervisors+=($!)
+  wait_for "$OIDC_ISSUER_URL/.well-known/openid-configuration" 30 "the OpenID provider" "${supervisors[-1]}"
+  backend_oidc=(OIDC_ISSUER="$OIDC_ISSUER_URL" OIDC_AUDIENCE="urn:toolboxai:api" OIDC_CLIENT_IDS="toolboxai-dashboard")
+  csp_extra="$csp_extra $OIDC_ISSUER_URL"
+fi
+
 say "starting the reference backend on 127.0.0.1:$DASHBOARD_PORT"
 # The route list Vercel derives from vercel.json (routing-utils), which the server executes.
 node tools/vercel-routes.mjs vercel.json --out "$DATA_DIR/vercel-routes.json"
 # MALLOC_ARENA_MAX=2: glibc would keep an allocator arena per thread that ever
 # allocated, so memory stayed at its peak after a burst (reports/abuse.md).
 MALLOC_ARENA_MAX=2 DIST_DIR="$REPO_ROOT/dist" VERCEL_ROUTES="$DATA_DIR/vercel-routes.json" APP_CONFIG="$DATA_DIR/app-config.json" \
-PUSHER_URL="http://127.0.0.1:$PUSHER_PORT" CSP_EXTRA_CONNECT_SRC="ws://127.0.0.1:$PUSHER_PORT" \
-  supervise reference-backend "$REPO_ROOT/target/debug/reference-backend" &
+PUSHER_URL="http://127.0.0.1:$PUSHER_PORT" CSP_EXTRA_CONNECT_SRC="$csp_extra" \
+  supervise reference-backend env "${backend_oidc[@]}" "$REPO_ROOT/target/debug/reference-backend" &
 supervisors+=($!)
 wait_for "http://127.0.0.1:$DASHBOARD_PORT/api/v1/health/live" 60 "reference backend" "${supervisors[-1]}"
 wait_for "http://127.0.0.1:$DASHBOARD_PORT/" 10 "reference backend" "${supervisors[-1]}"
@@ -133,6 +162,7 @@ wait_for "http://127.0.0.1:$DASHBOARD_PORT/" 10 "reference backend" "${superviso
 cat <<INFO
 
   Dashboard:  http://127.0.0.1:$DASHBOARD_PORT
+  Sign-in:    $AUTH_MODE$([ "$AUTH_MODE" = oidc ] && echo " (hosted, at $OIDC_ISSUER_URL)")
   Sign in as  ${SEED_ADMIN%%:*} / ${SEED_ADMIN#*:}   (admin)
          or   ${SEED_USER%%:*} / ${SEED_USER#*:}   (teacher)
   Pusher:     ws://127.0.0.1:$PUSHER_PORT (app key $PUSHER_APP_KEY)

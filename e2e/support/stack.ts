@@ -216,7 +216,7 @@ export class LocalStack {
       // The local sockudo and provider are no production hosts: the served CSP gains them (and nothing else).
       CSP_EXTRA_CONNECT_SRC: [this.options.withoutPusher ? "" : `ws://127.0.0.1:${this.pusherPort}`, this.issuer ?? ""].join(" ").trim(),
       ...(this.options.withoutPusher ? {} : { PUSHER_URL: `http://127.0.0.1:${this.pusherPort}` }),
-      ...(this.issuer ? { OIDC_ISSUER: this.issuer, OIDC_AUDIENCE } : {}),
+      ...(this.issuer ? { OIDC_ISSUER: this.issuer, OIDC_AUDIENCE, OIDC_CLIENT_IDS: OIDC_CLIENT_ID } : {}),
       ...(this.options.backendEnv ?? {}),
     };
     const proc = spawn(BACKEND_BIN, [], { env, stdio: ["ignore", "pipe", "pipe"] });

@@ -155,8 +155,15 @@ pub struct Settings {
     pub oidc_issuer: Option<String>,
 
     /// The `aud` the provider's access tokens must carry (the API's identifier).
+    /// Empty for providers whose access tokens carry none (Clerk): then
+    /// OIDC_CLIENT_IDS must name the clients whose tokens are accepted.
     #[arg(long, env = "OIDC_AUDIENCE", default_value = "urn:toolboxai:api")]
     pub oidc_audience: String,
+
+    /// Client ids (comma-separated) a token's `client_id` or `azp` must name;
+    /// empty: any client of the provider whose token has the audience.
+    #[arg(long, env = "OIDC_CLIENT_IDS", default_value = "")]
+    pub oidc_client_ids: String,
 
     /// Accepted signature algorithms of provider tokens, comma-separated.
     #[arg(long, env = "OIDC_ALGORITHMS", default_value = "RS256")]

@@ -42,7 +42,10 @@ pub enum ProviderTokenError {
 
 pub struct ProviderAuth {
     issuer: String,
-    audience: String,
+    /// `None`: the provider's tokens carry no `aud`; `clients` binds them instead.
+    audience: Option<String>,
+    /// Accepted `client_id`/`azp` values; empty: any.
+    clients: Vec<String>,
     algorithms: Vec<Algorithm>,
     roles: RoleMapping,
     keys: ProviderKeys,
@@ -76,10 +79,23 @@ impl ProviderAuth {
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         anyhow::ensure!(!algorithms.is_empty(), "OIDC_ALGORITHMS names no algorithm");
+        let audience = Some(settings.oidc_audience.trim().to_string()).filter(|a| !a.is_empty());
+        let clients: Vec<String> = settings
+            .oidc_client_ids
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect();
+        anyhow::ensure!(
+            audience.is_some() || !clients.is_empty(),
+            "OIDC_AUDIENCE is empty: set OIDC_CLIENT_IDS, so that only tokens issued to the dashboard are accepted"
+        );
         Ok(Some(ProviderAuth {
             keys: ProviderKeys::new(&issuer)?,
             issuer,
-            audience: settings.oidc_audience.clone(),
+            audience,
+            clients,
             algorithms,
             roles: RoleMapping::new(
                 &settings.oidc_role_claim,
@@ -117,15 +133,27 @@ impl ProviderAuth {
         validation.algorithms = self.algorithms.clone();
         validation.leeway = LEEWAY_SECS;
         validation.validate_nbf = true;
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // Some issuers end in "/" (Auth0), some do not: the configured one is kept without.
+        validation.set_issuer(&[self.issuer.clone(), format!("{}/", self.issuer)]);
+        match &self.audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+            }
+            None => {
+                validation.validate_aud = false;
+                validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+            }
+        }
         let claims = decode::<Value>(token, &key, &validation)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => ProviderTokenError::Expired,
                 _ => ProviderTokenError::Invalid,
             })?
             .claims;
+        if !issued_to(&claims, &self.clients) {
+            return Err(ProviderTokenError::Invalid);
+        }
         self.identity(&claims).ok_or(ProviderTokenError::Invalid)
     }
 
@@ -157,5 +185,65 @@ impl ProviderAuth {
             email,
             role: self.roles.role(claims),
         })
+    }
+}
+
+/// Whether the token was issued to one of `clients` (its `client_id`, RFC 9068,
+/// or `azp`); any client when none are configured.
+fn issued_to(claims: &Value, clients: &[String]) -> bool {
+    clients.is_empty()
+        || ["client_id", "azp"].iter().any(|key| {
+            claims
+                .get(*key)
+                .and_then(Value::as_str)
+                .is_some_and(|id| clients.iter().any(|c| c == id))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_token_is_bound_to_the_configured_clients() {
+        let dashboard = vec!["dash".to_string()];
+        assert!(issued_to(&json!({ "client_id": "dash" }), &dashboard));
+        assert!(
+            issued_to(&json!({ "azp": "dash" }), &dashboard),
+            "Clerk's azp"
+        );
+        assert!(!issued_to(&json!({ "client_id": "other-app" }), &dashboard));
+        assert!(!issued_to(&json!({}), &dashboard));
+        assert!(issued_to(&json!({}), &[]), "no binding configured");
+    }
+
+    #[test]
+    fn settings_refuse_what_would_accept_any_token() {
+        let mut settings = Settings::for_tests();
+        settings.oidc_issuer = Some("https://idp.example.com/".into());
+        assert!(ProviderAuth::from_settings(&settings).unwrap().is_some());
+        settings.oidc_audience = String::new();
+        assert!(
+            ProviderAuth::from_settings(&settings).is_err(),
+            "no audience and no client binding"
+        );
+        settings.oidc_client_ids = "dash".into();
+        assert!(ProviderAuth::from_settings(&settings).unwrap().is_some());
+        settings.oidc_algorithms = "HS256".into();
+        assert!(ProviderAuth::from_settings(&settings).is_err(), "symmetric");
+        settings.oidc_algorithms = "RS256".into();
+        settings.oidc_role_map = "x=root".into();
+        assert!(
+            ProviderAuth::from_settings(&settings).is_err(),
+            "unknown role"
+        );
+    }
+
+    #[test]
+    fn no_issuer_no_provider() {
+        assert!(ProviderAuth::from_settings(&Settings::for_tests())
+            .unwrap()
+            .is_none());
     }
 }
