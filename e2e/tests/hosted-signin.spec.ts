@@ -2,6 +2,7 @@
 // provider: panva's certified oidc-provider from npm (tools/oidc), with its
 // own sign-in page, JWT access tokens for the API, rotating refresh tokens
 // and RP-initiated logout. No part of the provider is mocked.
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { test, expect, isLocal } from "../support/fixtures";
 import { credentials, type Account } from "../support/credentials";
@@ -39,6 +40,8 @@ test("a deep link: the provider's sign-in, then back on the exact page, signed i
   await expect(page).toHaveURL(`${stack.url}/observability?interval=10s#cpu`);
   await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
   await expect(page.locator("article#cpu .metric-value")).toHaveText(/^\d+(\.\d)? %/);
+  // The admins' private channel, authorized for the provider's token.
+  await expect(page.getByRole("article").filter({ hasText: "Recent alerts" }).getByRole("status")).toHaveText("Listening for alerts.");
   // The callback (code, state) left no history entry behind.
   await page.goBack();
   await expect(page).not.toHaveURL(/\/auth\/callback/);
@@ -92,6 +95,25 @@ test("/sign-up (a React dashboard link) says the provider offers no sign-up here
   await expect(page.getByRole("status").filter({ hasText: `Accounts come from ${OIDC_PROVIDER_NAME}, which does not offer sign-up here` })).toBeVisible();
   await expect(signInButton(page)).toBeEnabled();
 });
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`the hosted sign-in page has no axe violations (${scheme}), with and without an error`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const check = async (state: string) => {
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"])
+        .analyze();
+      expect(violations.map((v) => `${v.id}: ${v.help}`), state).toEqual([]);
+    };
+    await page.goto(`${stack.url}/login`);
+    await expect(signInButton(page)).toBeEnabled();
+    await check("hosted sign-in");
+    await signInButton(page).click();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("alert")).toBeVisible();
+    await check("hosted sign-in with an error");
+  });
+}
 
 test.describe("a provider set up wrong is said at once, on the sign-in page", () => {
   async function withIssuer(page: Page, issuer: string) {

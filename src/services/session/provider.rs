@@ -119,3 +119,75 @@ pub(crate) fn end_session_url(provider: &ProviderSession) -> Option<String> {
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// `window.fetch` answers with `status` and `body` (a JSON text).
+    fn respond(status: u16, body: &str) {
+        let f = js_sys::Function::new_with_args(
+            "input, init",
+            &format!("return Promise.resolve(new Response({body:?}, {{status: {status}, headers: {{'Content-Type': 'application/json'}}}}));"),
+        );
+        let window = web_sys::window().unwrap();
+        js_sys::Reflect::set(&window, &JsValue::from_str("fetch"), &f).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    fn forms_and_queries_are_encoded_as_browsers_do() {
+        let params: Params = vec![
+            (
+                "redirect_uri",
+                "https://dash.example.com/auth/callback".into(),
+            ),
+            ("scope", "openid profile".into()),
+            ("state", "a+b/c=".into()),
+        ];
+        assert_eq!(
+            encode(&params),
+            "redirect_uri=https%3A%2F%2Fdash.example.com%2Fauth%2Fcallback&scope=openid+profile&state=a%2Bb%2Fc%3D"
+        );
+        assert!(with_query("https://idp.example.com/auth", &params)
+            .starts_with("https://idp.example.com/auth?redirect_uri="));
+        assert!(
+            with_query("https://idp.example.com/authorize?tenant=x", &params)
+                .starts_with("https://idp.example.com/authorize?tenant=x&redirect_uri=")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn token_answers_are_sorted_into_granted_refused_and_unavailable() {
+        respond(200, r#"{"access_token":"a","token_type":"Bearer"}"#);
+        assert!(
+            matches!(token_call("https://idp.example.com/token", &vec![]).await, TokenAnswer::Granted(v) if v["access_token"] == "a")
+        );
+        respond(
+            400,
+            r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
+        );
+        assert!(
+            matches!(token_call("https://idp.example.com/token", &vec![]).await, TokenAnswer::Refused(why) if why == "invalid_grant: grant request is invalid")
+        );
+        respond(503, "{}");
+        assert!(matches!(
+            token_call("https://idp.example.com/token", &vec![]).await,
+            TokenAnswer::Unavailable(_)
+        ));
+        let failing = js_sys::Function::new_no_args(
+            "return Promise.reject(new TypeError('Failed to fetch'));",
+        );
+        js_sys::Reflect::set(
+            &web_sys::window().unwrap(),
+            &JsValue::from_str("fetch"),
+            &failing,
+        )
+        .unwrap();
+        assert!(matches!(
+            token_call("https://idp.example.com/token", &vec![]).await,
+            TokenAnswer::Unavailable(_)
+        ));
+    }
+}
