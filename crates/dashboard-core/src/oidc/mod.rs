@@ -13,7 +13,7 @@
 //! 5. [`flow::token_request`]: the code exchange; [`id_token::check`]: the ID
 //!    token's `iss`, `aud`, `nonce` and `exp`.
 //! 6. Refreshes ([`flow::refresh_request`]) and sign-out
-//!    ([`flow::end_session_url`]) go to the provider too.
+//!    ([`flow::end_session_request`]) go to the provider too.
 //!
 //! Randomness and I/O are the glue's: this module only decides.
 
