@@ -271,7 +271,7 @@ test("signing out in one tab signs out every tab and the provider: the next sign
   await expect(page.getByRole("heading", { name: "Sign in to ToolBoxAI Identity" })).toBeVisible();
 });
 
-// Last: it stops the provider.
+// Last two: they stop the provider.
 test("the provider going down during the code exchange ends on the sign-in page with a message", async ({ page }) => {
   // The provider stops the moment the dashboard asks it for the tokens.
   await page.route(`${stack.issuer}/token`, async (route) => {
@@ -287,4 +287,19 @@ test("the provider going down during the code exchange ends on the sign-in page 
   // Trying again says the provider cannot be reached.
   await signInButton(page).click();
   await expect(page.getByRole("alert")).toHaveText(/cannot be reached/);
+});
+
+test("the provider restarts with a new signing key: the backend fetches its keys again", async ({ page }) => {
+  // A new process, a new key (tools/oidc makes one per start); the backend holds the old set.
+  await stack.startProvider();
+  await page.goto(`${stack.url}/chat`);
+  await signInButton(page).click();
+  await signInAtProvider(page, credentials.teacher);
+  await expect(page).toHaveURL(`${stack.url}/chat`);
+  await expect(page.getByRole("complementary", { name: "Your tasks" })).toContainText("Updating live.");
+  const session = (await storedSession(page))!;
+  const profile = await page.request.get(`${stack.url}/api/v1/users/me/profile`, {
+    headers: { authorization: `Bearer ${session.access_token}` },
+  });
+  expect(profile.status()).toBe(200);
 });
