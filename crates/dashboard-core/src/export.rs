@@ -1,6 +1,7 @@
 //! A chart's data as a CSV file: what the user sees, one row per reading.
 
 use crate::time::format_iso8601_ms;
+use std::collections::HashMap;
 
 /// One column of a chart's data: its heading and its readings (ms since the
 /// epoch, value; `None` where there was no reading), in time order.
@@ -26,20 +27,25 @@ pub fn csv(columns: &[Column<'_>], window: Option<(f64, f64)>) -> String {
         .collect();
     times.sort_by(f64::total_cmp);
     times.dedup();
+    // Each column's finite values by reading time: one look-up per cell.
+    let by_time: Vec<HashMap<u64, f64>> = columns
+        .iter()
+        .map(|(_, points)| {
+            points
+                .iter()
+                .filter_map(|(t, v)| v.filter(|v| v.is_finite()).map(|v| (t.to_bits(), v)))
+                .collect()
+        })
+        .collect();
     for t in times {
         let Some(time) = format_iso8601_ms(t) else {
             continue;
         };
         out.push_str(&time);
-        for (_, points) in columns {
+        for values in &by_time {
             out.push(',');
-            let value = points
-                .iter()
-                .find(|(at, _)| *at == t)
-                .and_then(|(_, v)| *v)
-                .filter(|v| v.is_finite());
-            if let Some(v) = value {
-                out.push_str(&number(v));
+            if let Some(v) = values.get(&t.to_bits()) {
+                out.push_str(&number(*v));
             }
         }
         out.push_str("\r\n");
