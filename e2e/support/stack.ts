@@ -30,6 +30,8 @@ export interface StackOptions {
   oidc?: {
     /** Lifetime of the provider's access tokens. */
     accessTokenTtlSecs?: number;
+    /** false: the provider gives no refresh tokens (sessions end at expiry). */
+    refreshTokens?: boolean;
   };
 }
 
@@ -172,6 +174,7 @@ export class LocalStack {
         OIDC_AUDIENCE,
         OIDC_CLIENT_ID,
         OIDC_ACCESS_TOKEN_TTL_SECS: String(this.options.oidc?.accessTokenTtlSecs ?? 600),
+        OIDC_ISSUE_REFRESH_TOKENS: String(this.options.oidc?.refreshTokens ?? true),
         SEED_ADMIN: `${credentials.admin.username}:${credentials.admin.password}`,
         SEED_USER: `${credentials.teacher.username}:${credentials.teacher.password}`,
       },

@@ -250,6 +250,32 @@ test("an access token that expires is refreshed at the provider in two tabs at o
   }
 });
 
+test("a provider that gives no refresh token: at expiry the session ends with a word, and signing in again returns to the page", async ({ browser }) => {
+  const noRefresh = await LocalStack.start({ name: "oidc-no-refresh", oidc: { accessTokenTtlSecs: 5, refreshTokens: false } });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${noRefresh.url}/chat`);
+    await page.getByRole("button", { name: `Sign in with ${OIDC_PROVIDER_NAME}` }).click();
+    await page.getByLabel("Username").fill(credentials.teacher.username);
+    await page.getByLabel("Password").fill(credentials.teacher.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(`${noRefresh.url}/chat`);
+    expect((await storedSession(page))!.refresh_token).toBeFalsy();
+
+    await page.waitForURL((url) => url.pathname === "/login" && url.searchParams.get("reason") === "expired", { timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get("redirect")).toBe("/chat");
+    await expect(page.getByRole("status").filter({ hasText: "Your session expired" })).toBeVisible();
+    // The provider still knows the user: straight back to the page.
+    await page.getByRole("button", { name: `Sign in with ${OIDC_PROVIDER_NAME}` }).click();
+    await expect(page).toHaveURL(`${noRefresh.url}/chat`);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await context.close();
+  } finally {
+    await noRefresh.stop();
+  }
+});
+
 test("signing out in one tab signs out every tab and the provider: the next sign-in asks for the password", async ({ page }) => {
   await page.goto(`${stack.url}/chat`);
   await signInButton(page).click();

@@ -11,6 +11,7 @@
 //   OIDC_CLIENT_ID       the dashboard's client id (default toolboxai-dashboard)
 //   OIDC_AUDIENCE        the API's audience and resource indicator, an absolute URI (default urn:toolboxai:api)
 //   OIDC_ACCESS_TOKEN_TTL_SECS   access token lifetime (default 600)
+//   OIDC_ISSUE_REFRESH_TOKENS    "false" behaves like a provider that gives none
 //   SEED_ADMIN / SEED_USER       user:password, as the reference backend takes them
 import * as crypto from "node:crypto";
 import * as http from "node:http";
@@ -25,6 +26,7 @@ const origins = (process.env.DASHBOARD_ORIGINS ?? "http://127.0.0.1:8080")
 const clientId = process.env.OIDC_CLIENT_ID ?? "toolboxai-dashboard";
 const audience = process.env.OIDC_AUDIENCE ?? "urn:toolboxai:api";
 const accessTokenTtl = Number(process.env.OIDC_ACCESS_TOKEN_TTL_SECS ?? 600);
+const issueRefreshTokens = process.env.OIDC_ISSUE_REFRESH_TOKENS !== "false";
 
 /** user:password → an account; the subject is stable and not the username. */
 function seeded(spec, fallback, role, name) {
@@ -139,7 +141,7 @@ const provider = new Provider(issuer, {
   },
   // Browser clients get refresh tokens (rotated on every use) without offline_access consent.
   async issueRefreshToken(_ctx, client) {
-    return client.grantTypeAllowed("refresh_token");
+    return issueRefreshTokens && client.grantTypeAllowed("refresh_token");
   },
   ttl: {
     AccessToken: accessTokenTtl,
