@@ -21,9 +21,9 @@ test.afterAll(async () => {
 
 const signInButton = (page: Page) => page.getByRole("button", { name: `Sign in with ${OIDC_PROVIDER_NAME}` });
 
-/** At the provider's own page: its form, its password check. */
-async function signInAtProvider(page: Page, account: Account) {
-  await expect(page).toHaveURL(new RegExp(`^${stack.issuer}/interaction/`));
+/** At the provider's own page (of `at`, this file's stack by default): its form, its password check. */
+async function signInAtProvider(page: Page, account: Account, at: LocalStack = stack) {
+  await expect(page).toHaveURL(new RegExp(`^${at.issuer}/interaction/`));
   await expect(page.getByRole("heading", { name: "Sign in to ToolBoxAI Identity" })).toBeVisible();
   await page.getByLabel("Username").fill(account.username);
   await page.getByLabel("Password").fill(account.password);
@@ -212,10 +212,8 @@ test("an access token that expires is refreshed at the provider in two tabs at o
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${shortLived.url}/observability`);
-    await page.getByRole("button", { name: `Sign in with ${OIDC_PROVIDER_NAME}` }).click();
-    await page.getByLabel("Username").fill(credentials.admin.username);
-    await page.getByLabel("Password").fill(credentials.admin.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInButton(page).click();
+    await signInAtProvider(page, credentials.admin, shortLived);
     await expect(page.locator("article#cpu .metric-value")).toHaveText(/^\d+(\.\d)? %/);
     const other = await context.newPage();
     await other.goto(`${shortLived.url}/observability`);
@@ -256,10 +254,8 @@ test("a provider that gives no refresh token: at expiry the session ends with a 
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${noRefresh.url}/chat`);
-    await page.getByRole("button", { name: `Sign in with ${OIDC_PROVIDER_NAME}` }).click();
-    await page.getByLabel("Username").fill(credentials.teacher.username);
-    await page.getByLabel("Password").fill(credentials.teacher.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signInButton(page).click();
+    await signInAtProvider(page, credentials.teacher, noRefresh);
     await expect(page).toHaveURL(`${noRefresh.url}/chat`);
     expect((await storedSession(page))!.refresh_token).toBeFalsy();
 
@@ -267,7 +263,7 @@ test("a provider that gives no refresh token: at expiry the session ends with a 
     expect(new URL(page.url()).searchParams.get("redirect")).toBe("/chat");
     await expect(page.getByRole("status").filter({ hasText: "Your session expired" })).toBeVisible();
     // The provider still knows the user: straight back to the page.
-    await page.getByRole("button", { name: `Sign in with ${OIDC_PROVIDER_NAME}` }).click();
+    await signInButton(page).click();
     await expect(page).toHaveURL(`${noRefresh.url}/chat`);
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
     await context.close();

@@ -26,6 +26,22 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
+    fn of(
+        user: store::User,
+        session_id: Option<String>,
+        provider_subject: Option<String>,
+    ) -> AuthUser {
+        AuthUser {
+            id: user.id,
+            username: user.username,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            session_id,
+            provider_subject,
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
@@ -71,15 +87,7 @@ impl FromRequestParts<AppState> for AuthUser {
             .ok_or_else(|| {
                 AppError::Unauthorized("Your session has ended. Please sign in again.".into())
             })?;
-        Ok(AuthUser {
-            id: user.id,
-            username: user.username,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            session_id: Some(claims.sid),
-            provider_subject: None,
-        })
+        Ok(AuthUser::of(user, Some(claims.sid), None))
     }
 }
 
@@ -108,13 +116,5 @@ async fn provider_user(state: &AppState, token: &str) -> Result<AuthUser, AppErr
     if !user.is_active {
         return Err(AppError::Unauthorized("This account is disabled.".into()));
     }
-    Ok(AuthUser {
-        id: user.id,
-        username: user.username,
-        email: user.email,
-        display_name: user.display_name,
-        role: user.role,
-        session_id: None,
-        provider_subject: Some(subject),
-    })
+    Ok(AuthUser::of(user, None, Some(subject)))
 }

@@ -38,8 +38,10 @@ pub fn user_for(
         .optional()?;
     let id = match known {
         Some(id) => {
+            // Every request carries a token: write only when something changed.
             conn.execute(
-                "UPDATE users SET display_name = ?2, role = ?3 WHERE id = ?1",
+                "UPDATE users SET display_name = ?2, role = ?3
+                 WHERE id = ?1 AND (display_name IS NOT ?2 OR role IS NOT ?3)",
                 params![id, identity.display_name, identity.role.as_str()],
             )?;
             id

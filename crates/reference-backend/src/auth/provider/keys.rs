@@ -29,7 +29,8 @@ pub struct ProviderKeys {
 
 #[derive(Default)]
 struct Cache {
-    keys: Option<JwkSet>,
+    /// The provider's keys by `kid`, parsed once per fetch (not per request).
+    keys: Vec<(Option<String>, DecodingKey)>,
     fetched: Option<Instant>,
 }
 
@@ -62,8 +63,12 @@ impl ProviderKeys {
         if cache.fetched.is_some_and(|at| at.elapsed() < REFETCH_AFTER) {
             return Err(KeyError::Unknown);
         }
-        let keys = self.fetch().await?;
-        cache.keys = Some(keys);
+        let set = self.fetch().await?;
+        cache.keys = set
+            .keys
+            .iter()
+            .filter_map(|jwk| Some((jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk).ok()?)))
+            .collect();
         cache.fetched = Some(Instant::now());
         cache.find(kid).ok_or(KeyError::Unknown)
     }
@@ -104,14 +109,14 @@ impl ProviderKeys {
 
 impl Cache {
     fn find(&self, kid: Option<&str>) -> Option<DecodingKey> {
-        let keys = &self.keys.as_ref()?.keys;
-        let jwk = match kid {
-            Some(kid) => keys
+        let (_, key) = match kid {
+            Some(kid) => self
+                .keys
                 .iter()
-                .find(|k| k.common.key_id.as_deref() == Some(kid))?,
-            None if keys.len() == 1 => keys.first()?,
+                .find(|(id, _)| id.as_deref() == Some(kid))?,
+            None if self.keys.len() == 1 => self.keys.first()?,
             None => return None,
         };
-        DecodingKey::from_jwk(jwk).ok()
+        Some(key.clone())
     }
 }
