@@ -1,7 +1,10 @@
 //! The provider's signing keys: found through discovery
 //! (`{issuer}/.well-known/openid-configuration` → `jwks_uri`), cached, and
 //! fetched again when a token names a key the cache does not hold (the
-//! provider rotated its keys), at most once per [`REFETCH_AFTER`].
+//! provider rotated its keys). How often an unknown key may cause a fetch is
+//! [`may_refetch`]'s decision: a stranger's made-up `kid`s must not turn the
+//! backend into a load generator for the provider, and a real rotation must
+//! not leave users signed out for long.
 
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::DecodingKey;
@@ -9,8 +12,13 @@ use serde::Deserialize;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-/// An unknown `kid` fetches the key set again only this long after the last fetch.
+/// An unknown `kid` fetches the key set again this long after the last fetch,
+/// whatever the token says.
 pub const REFETCH_AFTER: Duration = Duration::from_secs(10);
+/// …and already this long after it when the token was issued after that fetch
+/// (its key may have been published since: a provider that restarted with a
+/// new key issues such tokens right away).
+pub const REFETCH_FOR_NEWER_TOKEN_AFTER: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyError {
@@ -31,7 +39,28 @@ pub struct ProviderKeys {
 struct Cache {
     /// The provider's keys by `kid`, parsed once per fetch (not per request).
     keys: Vec<(Option<String>, DecodingKey)>,
-    fetched: Option<Instant>,
+    fetched: Option<Fetched>,
+}
+
+/// When the cached key set was fetched.
+#[derive(Debug, Clone, Copy)]
+pub struct Fetched {
+    pub at: Instant,
+    /// The same moment in Unix seconds, to compare with a token's `iat`.
+    pub unix_secs: i64,
+}
+
+/// Whether a token naming a key the cache does not hold may fetch the set again.
+/// `issued_at` is the token's unverified `iat`: believing it costs at most one
+/// fetch per [`REFETCH_FOR_NEWER_TOKEN_AFTER`].
+pub fn may_refetch(fetched: Option<Fetched>, now: Instant, issued_at: Option<i64>) -> bool {
+    let Some(fetched) = fetched else {
+        return true;
+    };
+    let since = now.saturating_duration_since(fetched.at);
+    // `iat` has whole seconds: a token of the fetch's own second counts as newer.
+    let newer = issued_at.is_some_and(|iat| iat >= fetched.unix_secs);
+    since >= REFETCH_AFTER || (newer && since >= REFETCH_FOR_NEWER_TOKEN_AFTER)
 }
 
 #[derive(Deserialize)]
@@ -54,13 +83,17 @@ impl ProviderKeys {
     }
 
     /// The key that verifies a token with this `kid` (a token without one is
-    /// verified by the set's only key).
-    pub async fn key_for(&self, kid: Option<&str>) -> Result<DecodingKey, KeyError> {
+    /// verified by the set's only key); `issued_at` is the token's `iat`.
+    pub async fn key_for(
+        &self,
+        kid: Option<&str>,
+        issued_at: Option<i64>,
+    ) -> Result<DecodingKey, KeyError> {
         let mut cache = self.cache.lock().await;
         if let Some(key) = cache.find(kid) {
             return Ok(key);
         }
-        if cache.fetched.is_some_and(|at| at.elapsed() < REFETCH_AFTER) {
+        if !may_refetch(cache.fetched, Instant::now(), issued_at) {
             return Err(KeyError::Unknown);
         }
         let set = self.fetch().await?;
@@ -69,7 +102,10 @@ impl ProviderKeys {
             .iter()
             .filter_map(|jwk| Some((jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk).ok()?)))
             .collect();
-        cache.fetched = Some(Instant::now());
+        cache.fetched = Some(Fetched {
+            at: Instant::now(),
+            unix_secs: crate::time::unix_now(),
+        });
         cache.find(kid).ok_or(KeyError::Unknown)
     }
 
@@ -118,5 +154,54 @@ impl Cache {
             None => return None,
         };
         Some(key.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetched(at: Instant) -> Option<Fetched> {
+        Some(Fetched {
+            at,
+            unix_secs: 1_000,
+        })
+    }
+
+    #[test]
+    fn the_first_unknown_key_always_fetches() {
+        assert!(may_refetch(None, Instant::now(), None));
+    }
+
+    #[test]
+    fn made_up_keys_fetch_at_most_once_per_interval() {
+        let at = Instant::now();
+        assert!(!may_refetch(fetched(at), at + Duration::from_secs(9), None));
+        assert!(
+            !may_refetch(fetched(at), at + Duration::from_secs(9), Some(999)),
+            "an older token"
+        );
+        assert!(may_refetch(fetched(at), at + REFETCH_AFTER, None));
+    }
+
+    #[test]
+    fn a_token_issued_after_the_fetch_fetches_again_soon() {
+        let at = Instant::now();
+        // A rotation right after the last fetch: the new key is looked up within a second.
+        assert!(may_refetch(
+            fetched(at),
+            at + Duration::from_secs(1),
+            Some(1_001)
+        ));
+        assert!(
+            may_refetch(fetched(at), at + Duration::from_secs(1), Some(1_000)),
+            "the same second"
+        );
+        // Even so, not more than once per second.
+        assert!(!may_refetch(
+            fetched(at),
+            at + Duration::from_millis(500),
+            Some(1_001)
+        ));
     }
 }

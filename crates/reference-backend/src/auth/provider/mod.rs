@@ -123,7 +123,7 @@ impl ProviderAuth {
         }
         let key = self
             .keys
-            .key_for(header.kid.as_deref())
+            .key_for(header.kid.as_deref(), unverified_issued_at(token))
             .await
             .map_err(|e| match e {
                 KeyError::Unknown => ProviderTokenError::Invalid,
@@ -188,6 +188,18 @@ impl ProviderAuth {
     }
 }
 
+/// The token's `iat` before its signature is checked: only a hint for when its
+/// key may have been published ([`keys::may_refetch`]), never trusted for more.
+fn unverified_issued_at(token: &str) -> Option<i64> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("iat")?.as_f64().map(|iat| iat as i64)
+}
+
 /// Whether the token was issued to one of `clients` (its `client_id`, RFC 9068,
 /// or `azp`); any client when none are configured.
 fn issued_to(claims: &Value, clients: &[String]) -> bool {
@@ -204,6 +216,28 @@ fn issued_to(claims: &Value, clients: &[String]) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_issued_at_hint_is_read_without_trusting_the_token() {
+        use base64::Engine;
+        let part =
+            |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        let token = |payload: &str| format!("{}.{payload}.sig", part(json!({ "alg": "RS256" })));
+        assert_eq!(
+            unverified_issued_at(&token(&part(json!({ "iat": 1_700_000_000 })))),
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            unverified_issued_at(&token(&part(json!({ "iat": 1.5e9 })))),
+            Some(1_500_000_000)
+        );
+        assert_eq!(
+            unverified_issued_at(&token(&part(json!({ "iat": "soon" })))),
+            None
+        );
+        assert_eq!(unverified_issued_at(&token("not base64!")), None);
+        assert_eq!(unverified_issued_at("no-dots"), None);
+    }
 
     #[test]
     fn a_token_is_bound_to_the_configured_clients() {
