@@ -3,7 +3,7 @@
 // ports, with a private data dir, and for hosted sign-in a real OpenID
 // provider (tools/oidc). Tests can stop and restart each part.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -48,18 +48,33 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForHttp(url: string, proc: ChildProcess, what: string, seconds: number): Promise<void> {
+/** Waits until `url` answers 2xx; a failure says what the process and the server last did. */
+async function waitForHttp(url: string, proc: ChildProcess, what: string, seconds: number, logFile: string): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
+  let last = "no answer yet";
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`${what} exited with ${proc.exitCode} while starting`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      throw new Error(`${what} ended (${proc.exitCode ?? proc.signalCode}) while starting; its log ends:\n${logTail(logFile)}`);
     }
-    if (Date.now() > deadline) throw new Error(`${what} did not answer ${url} within ${seconds} s`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = String((e as Error).cause ?? e);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not answer ${url} within ${seconds} s (last: ${last}); its log ends:\n${logTail(logFile)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function logTail(file: string): string {
+  try {
+    return readFileSync(file, "utf8").split("\n").slice(-20).join("\n");
+  } catch {
+    return "(no log)";
   }
 }
 
@@ -132,8 +147,12 @@ export class LocalStack {
     writeFileSync(join(this.dataDir, "app-config.json"), JSON.stringify(config, null, 2));
   }
 
+  private logFile(part: string): string {
+    return join(RESULTS_DIR, `${this.name}-${part}.log`);
+  }
+
   private log(part: string) {
-    return createWriteStream(join(RESULTS_DIR, `${this.name}-${part}.log`), { flags: "a" });
+    return createWriteStream(this.logFile(part), { flags: "a" });
   }
 
   async startPusher(): Promise<void> {
@@ -145,7 +164,7 @@ export class LocalStack {
     proc.stdout?.pipe(log);
     proc.stderr?.pipe(log);
     this.pusher = proc;
-    await waitForHttp(`http://127.0.0.1:${this.pusherPort}/up/app-id`, proc, "sockudo", 30);
+    await waitForHttp(`http://127.0.0.1:${this.pusherPort}/up/app-id`, proc, "sockudo", 30, this.logFile("sockudo"));
   }
 
   async stopPusher(): Promise<void> {
@@ -183,7 +202,7 @@ export class LocalStack {
     proc.stdout?.pipe(log);
     proc.stderr?.pipe(log);
     this.provider = proc;
-    await waitForHttp(`${this.issuer}/.well-known/openid-configuration`, proc, "oidc-provider", 30);
+    await waitForHttp(`${this.issuer}/.well-known/openid-configuration`, proc, "oidc-provider", 30, this.logFile("oidc"));
   }
 
   async stopProvider(): Promise<void> {
@@ -226,7 +245,7 @@ export class LocalStack {
     proc.stdout?.pipe(log);
     proc.stderr?.pipe(log);
     this.backend = proc;
-    await waitForHttp(`${this.url}/api/v1/health/live`, proc, "reference backend", 60);
+    await waitForHttp(`${this.url}/api/v1/health/live`, proc, "reference backend", 60, this.logFile("backend"));
   }
 
   async stopBackend(): Promise<void> {
