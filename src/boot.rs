@@ -9,6 +9,10 @@ use web_sys::RequestCache;
 
 pub(crate) const CONFIG_PATH: &str = "/app-config.json";
 
+/// Where the API base of the last config is kept: the loader's early request
+/// for the next visit goes there (`tools/boot/early-data.js`, read at build time).
+pub(crate) const API_BASE_KEY: &str = "toolboxai.api-base";
+
 /// Why the app cannot start; shown on the configuration error screen.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct BootError {
@@ -62,8 +66,10 @@ pub(crate) async fn load_config() -> Result<AppConfig, BootError> {
         title: "The dashboard could not load its configuration".into(),
         detail: format!("Reading {CONFIG_PATH} failed."),
     })?;
-    AppConfig::from_json(&text).map_err(|e| BootError {
+    let config = AppConfig::from_json(&text).map_err(|e| BootError {
         title: "The dashboard configuration is invalid".into(),
         detail: e.to_string(),
-    })
+    })?;
+    crate::browser::storage::write(API_BASE_KEY, &config.api_base_url);
+    Ok(config)
 }

@@ -3,7 +3,8 @@
 //
 // 1. trunk inlines its wasm loader as <script type="module">; our CSP forbids
 //    inline scripts, so it moves to a hashed boot-<hash>.js with SRI. It starts
-//    the runtime config request first, so that it runs while the wasm loads.
+//    the runtime config request first, so that it runs while the wasm loads,
+//    and on /observability the first report (tools/boot/early-data.js).
 // 2. The ECharts subset the dashboard uses is bundled from the npm package
 //    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
 //    observability page, which finds its URL in <meta name="echarts-bundle">.
@@ -42,10 +43,29 @@ if (!match) {
 // The runtime config is asked for while the wasm downloads and compiles;
 // src/boot.rs takes this request instead of starting its own.
 const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
-const boot = earlyConfig + match[1].trim() + "\n";
+const boot = earlyConfig + earlyData() + match[1].trim() + "\n";
 const bootName = `boot-${hash(boot)}.js`;
 writeFileSync(join(dir, bootName), boot);
 html = html.replace(inline, `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`);
+
+/** tools/boot/early-data.js with the names it shares with the app, read from the Rust sources. */
+function earlyData() {
+  const read = (file, pattern, what) => {
+    const found = readFileSync(join(toolsDir, "..", file), "utf8").match(pattern)?.[1];
+    if (!found) {
+      console.error(`post-build: ${what} not found in ${file}`);
+      process.exit(1);
+    }
+    return found;
+  };
+  const sessionKey = read("crates/dashboard-core/src/session/mod.rs", /pub const STORAGE_KEY: &str = "([^"]+)";/, "STORAGE_KEY");
+  const reportPath = read("src/routes/observability/mod.rs", /pub\(crate\) const REPORT_PATH: &str = "([^"]+)";/, "REPORT_PATH");
+  const apiBaseKey = read("src/boot.rs", /pub\(crate\) const API_BASE_KEY: &str = "([^"]+)";/, "API_BASE_KEY");
+  return readFileSync(join(toolsDir, "boot/early-data.js"), "utf8")
+    .replaceAll("__SESSION_KEY__", sessionKey)
+    .replaceAll("__API_BASE_KEY__", apiBaseKey)
+    .replaceAll("__REPORT_PATH__", reportPath);
+}
 
 // 2. ECharts.
 const echartsVersion = JSON.parse(readFileSync(join(toolsDir, "node_modules/echarts/package.json"), "utf8")).version;

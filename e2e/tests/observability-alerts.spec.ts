@@ -12,18 +12,18 @@ test.skip(!isLocal, "drives the local stack");
 let stack: LocalStack;
 test.beforeAll(async () => {
   // Memory is always above 0.2 %: the first sample raises a critical alert.
-  // CPU and disk can never cross theirs (a busy CI machine runs its CPU above
-  // the default 90 %), so the memory alert is the only one the test counts.
+  // CPU and disk cross theirs only at 100 % (a busy CI machine runs its CPU
+  // above the default 90 % and raised alerts of its own during the test).
   stack = await LocalStack.start({
     name: "alerts",
     metricsIntervalSecs: 1,
     backendEnv: {
       HEALTH_MEMORY_WARNING: "0.1",
       HEALTH_MEMORY_CRITICAL: "0.2",
-      HEALTH_CPU_WARNING: "101",
-      HEALTH_CPU_CRITICAL: "101",
-      HEALTH_DISK_WARNING: "101",
-      HEALTH_DISK_CRITICAL: "101",
+      HEALTH_CPU_WARNING: "100",
+      HEALTH_CPU_CRITICAL: "100",
+      HEALTH_DISK_WARNING: "100",
+      HEALTH_DISK_CRITICAL: "100",
     },
   });
 });
@@ -65,13 +65,16 @@ test("a threshold alert is on its chart and in the log, survives a reload, is co
   await expect(other.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
   await expect(headerCount(other)).toBeVisible();
 
-  // Acknowledged here, seen there at once (pushed), and the count goes.
-  await expect(headerCount(page)).toHaveText("1 unacknowledged critical alert");
+  // Acknowledged here, seen there at once (pushed): one fewer in both headers.
+  const count = Number(((await headerCount(page).textContent()) ?? "").match(/^(\d+)/)?.[1]);
+  expect(count).toBeGreaterThanOrEqual(1);
   const button = alertLog(page).getByRole("button", { name: /^Acknowledge: Memory/ }).first();
   await button.click();
   await expect(alertLog(page).getByText(/Acknowledged by admin at \d{1,2}:\d\d:\d\d/).first()).toBeVisible();
-  await expect(headerCount(page)).toHaveCount(0);
-  await expect(headerCount(other)).toHaveCount(0);
+  for (const tab of [page, other]) {
+    if (count === 1) await expect(headerCount(tab)).toHaveCount(0);
+    else await expect(headerCount(tab)).toHaveText(`${count - 1} unacknowledged critical alert${count - 1 === 1 ? "" : "s"}`);
+  }
   await other.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
   await expect(alertLog(other).getByText(/Acknowledged by admin at/).first()).toBeVisible();
 });

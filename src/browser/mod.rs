@@ -3,6 +3,7 @@
 
 pub(crate) mod clipboard;
 pub(crate) mod download;
+pub(crate) mod early_fetch;
 pub(crate) mod focus;
 pub(crate) mod locale;
 pub(crate) mod locks;

@@ -9,6 +9,12 @@ pub(crate) fn browser_resolve(target: &str) -> Option<Resolved> {
     resolve_against(&origin, target)
 }
 
+/// `new URL(target, location.href).href`: what the browser fetches for `target`.
+pub(crate) fn absolute_url(target: &str) -> Option<String> {
+    let base = web_sys::window()?.location().href().ok()?;
+    Some(web_sys::Url::new_with_base(target, &base).ok()?.href())
+}
+
 /// `new URL(target, origin)`; `None` when it does not parse.
 pub(crate) fn resolve_against(origin: &str, target: &str) -> Option<Resolved> {
     let url = web_sys::Url::new_with_base(target, origin).ok()?;

@@ -204,7 +204,9 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
     let now = crate::hooks::use_clock();
 
     // The figures first: the chart library loads once the first answer or
-    // earlier points are in.
+    // earlier points are in. The loader asked for the first report before
+    // the app ran (tools/boot/early-data.js), so it is usually in first; the
+    // stored points still draw while a report is late.
     let charts = use_charts(Signal::derive(move || {
         feed.metrics
             .with(|m| m.freshness() != Freshness::Loading || !m.history().is_empty())

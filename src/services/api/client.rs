@@ -1,7 +1,9 @@
 //! Typed HTTP client on gloo-net. The rules (envelopes, error messages) live in
 //! `dashboard_core::api`; this file only moves bytes and enforces time limits.
 
+use crate::browser::early_fetch;
 use crate::browser::time::now_unix_secs;
+use crate::browser::url::absolute_url;
 use dashboard_core::api::{decode_success, error_from_response, ApiError};
 use futures::future::LocalBoxFuture;
 use gloo_net::http::{Request, RequestBuilder};
@@ -9,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortController, RequestCredentials};
 
 /// Default time limit of one request.
@@ -75,6 +78,7 @@ impl ApiClient {
         ApiRequest {
             client: self.clone(),
             method,
+            path: path.to_string(),
             url: self.url(path),
             body: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
@@ -106,6 +110,8 @@ enum Body {
 pub struct ApiRequest {
     client: ApiClient,
     method: Method,
+    /// The API path, as asked for (the key of the loader's early requests).
+    path: String,
     url: String,
     body: Option<Body>,
     timeout_ms: u32,
@@ -196,8 +202,10 @@ impl ApiRequest {
             abort.abort();
         });
 
-        let request = self.build(token, &controller)?;
-        let result = request.send().await;
+        let result = match self.early_answer(token).await {
+            Some(response) => Ok(response),
+            None => self.build(token, &controller)?.send().await,
+        };
         if timed_out.get() {
             return Err(ApiError::Timeout {
                 after_ms: self.timeout_ms,
@@ -223,6 +231,25 @@ impl ApiRequest {
                 now_unix_secs(),
             ))
         }
+    }
+
+    /// The loader's answer to this very request (same path, token and URL),
+    /// when it sent one before the app ran (`browser::early_fetch`).
+    async fn early_answer(&self, token: Option<&str>) -> Option<gloo_net::http::Response> {
+        if self.method != Method::Get || self.body.is_some() {
+            return None;
+        }
+        let promise = early_fetch::take(&self.path, token)?;
+        // Within this request's time limit; a late or failed one is not waited for again.
+        let answer = wasm_bindgen_futures::JsFuture::from(promise);
+        let limit = gloo_timers::future::TimeoutFuture::new(self.timeout_ms);
+        let raw = match futures::future::select(answer, limit).await {
+            futures::future::Either::Left((Ok(raw), _)) => raw,
+            _ => return None,
+        };
+        let response = raw.dyn_into::<web_sys::Response>().ok()?;
+        // Another base URL in the config than the loader read: ours is sent.
+        (Some(response.url()) == absolute_url(&self.url)).then(|| response.into())
     }
 
     fn build(
