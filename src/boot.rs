@@ -11,7 +11,9 @@ pub(crate) const CONFIG_PATH: &str = "/app-config.json";
 
 /// Where the API base of the last config is kept: the loader's early request
 /// for the next visit goes there (`tools/boot/early-data.js`, read at build time).
-pub(crate) const API_BASE_KEY: &str = "toolboxai.api-base";
+/// A deployment's fact, not the user's: outside the `toolboxai.` prefix that
+/// signing out clears.
+pub(crate) const API_BASE_KEY: &str = "toolboxai-api-base";
 
 /// Why the app cannot start; shown on the configuration error screen.
 #[derive(Debug, Clone, PartialEq)]

@@ -65,24 +65,30 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** The session a sign-in leaves in localStorage, to start later page loads signed in. */
+/**
+ * What a sign-in leaves in localStorage (the session, and the API base the app
+ * keeps for its loader's early request), as JSON, to start later page loads as
+ * a returning signed-in user.
+ */
 export async function sessionFor(browser: Browser, base: string, account: Account): Promise<string> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${base}/login`);
   await fillSignIn(page, account);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  const session = await page.evaluate(() => localStorage.getItem("toolboxai.session"));
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   await context.close();
-  if (!session) throw new Error("no session was stored after signing in");
-  return session;
+  if (!JSON.parse(stored)["toolboxai.session"]) throw new Error("no session was stored after signing in");
+  return stored;
 }
 
-/** A fresh context (empty HTTP cache) whose pages start with `session` stored. */
-export async function signedInContext(browser: Browser, session: string | null): Promise<BrowserContext> {
+/** A fresh context (empty HTTP cache) whose pages start with `stored` (from `sessionFor`) in localStorage. */
+export async function signedInContext(browser: Browser, stored: string | null): Promise<BrowserContext> {
   const context = await browser.newContext();
-  if (session) {
-    await context.addInitScript((value) => localStorage.setItem("toolboxai.session", value), session);
+  if (stored) {
+    await context.addInitScript((value) => {
+      for (const [key, item] of Object.entries(JSON.parse(value) as Record<string, string>)) localStorage.setItem(key, item);
+    }, stored);
   }
   return context;
 }

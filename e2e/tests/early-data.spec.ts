@@ -79,7 +79,7 @@ test("a stored token the server no longer accepts: the early 401 is the app's, w
 });
 
 /** Sets the API base the loader reads (the app writes the config's there). */
-const setCachedBase = (page: Page, base: string) => page.evaluate((base) => localStorage.setItem("toolboxai.api-base", base), base);
+const setCachedBase = (page: Page, base: string) => page.evaluate((base) => localStorage.setItem("toolboxai-api-base", base), base);
 
 test("an API base that changed since the last visit: the loader's answer is not taken", async ({ page }) => {
   await openAsAdmin(page);
@@ -91,7 +91,7 @@ test("an API base that changed since the last visit: the loader's answer is not 
   // The loader asked the old place; the app asked the configured one itself.
   expect(reports.slice(0, 2).sort()).toEqual([REPORT, `/old-api${REPORT}`]);
   // The app keeps the configured base for the next visit.
-  expect(await page.evaluate(() => localStorage.getItem("toolboxai.api-base"))).toBe("");
+  expect(await page.evaluate(() => localStorage.getItem("toolboxai-api-base"))).toBe("");
 });
 
 test("the token is never sent early to another origin", async ({ page }) => {
