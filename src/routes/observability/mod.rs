@@ -207,10 +207,11 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
     // earlier points are in. The loader asked for the first report before
     // the app ran (tools/boot/early-data.js), so it is usually in first; the
     // stored points still draw while a report is late.
-    let charts = use_charts(Signal::derive(move || {
+    let first_answer_or_points = Memo::new(move |_| {
         feed.metrics
             .with(|m| m.freshness() != Freshness::Loading || !m.history().is_empty())
-    }));
+    });
+    let charts = use_charts(first_answer_or_points.into());
 
     // View state lives in the URL. A range change is a new history entry (back
     // and forward move between ranges); interval and window replace the entry.
@@ -301,13 +302,22 @@ pub(crate) fn ObservabilityPage() -> impl IntoView {
                     <panels::NetworkCard />
                 </div>
             </div>
-            <figures::ChartGrid charts stored_history />
-            <div class="obs-details">
-                <panels::ProcessCard />
-                <panels::PlatformCard />
-                <panels::SummaryCard window=window.into() window_summary on_window />
-                <alerts_card::AlertsCard now />
-            </div>
+            // The rest is built once the figures above have something to show:
+            // the first render stays small (with a cold cache every wasm
+            // function is compiled on its first call), so the first data is
+            // not kept waiting by charts and panels below it.
+            <Show
+                when=move || first_answer_or_points.get()
+                fallback=|| view! { <div class="skeleton obs-deferred" aria-hidden="true"></div> }
+            >
+                <figures::ChartGrid charts stored_history />
+                <div class="obs-details">
+                    <panels::ProcessCard />
+                    <panels::PlatformCard />
+                    <panels::SummaryCard window=window.into() window_summary on_window=on_window.clone() />
+                    <alerts_card::AlertsCard now />
+                </div>
+            </Show>
         </section>
     }
 }
