@@ -2,25 +2,41 @@
 //! (`tools/boot/early-data.js`: the first report on `/observability`), taken
 //! once by the API client instead of sending the same request again.
 
+use std::cell::Cell;
 use wasm_bindgen::JsCast;
 
 /// `window.__earlyGets`: API path → `{ token, response: Promise<Response> }`.
 const EARLY_GETS: &str = "__earlyGets";
 
+thread_local! {
+    /// Set once nothing is left to take: every later request (each poll) skips
+    /// the lookup on `window`.
+    static DRAINED: Cell<bool> = const { Cell::new(false) };
+}
+
 /// The loader's request for `path`, if it started one with this bearer token.
 /// Taken at most once: a later request of the same path goes to the network.
 pub(crate) fn take(path: &str, token: Option<&str>) -> Option<js_sys::Promise> {
-    let window = web_sys::window()?;
-    let gets = js_sys::Reflect::get(&window, &EARLY_GETS.into()).ok()?;
-    if !gets.is_object() {
+    if DRAINED.with(Cell::get) {
         return None;
     }
+    let window = web_sys::window()?;
+    let gets = js_sys::Reflect::get(&window, &EARLY_GETS.into())
+        .ok()
+        .and_then(|gets| gets.dyn_into::<js_sys::Object>().ok());
+    let Some(gets) = gets else {
+        DRAINED.with(|d| d.set(true));
+        return None;
+    };
     let key = wasm_bindgen::JsValue::from_str(path);
     let entry = js_sys::Reflect::get(&gets, &key).ok()?;
     if !entry.is_object() {
         return None;
     }
-    let _ = js_sys::Reflect::delete_property(gets.unchecked_ref::<js_sys::Object>(), &key);
+    let _ = js_sys::Reflect::delete_property(&gets, &key);
+    if js_sys::Object::keys(&gets).length() == 0 {
+        DRAINED.with(|d| d.set(true));
+    }
     let early_token = js_sys::Reflect::get(&entry, &"token".into())
         .ok()?
         .as_string();
@@ -39,6 +55,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn leave(path: &str, token: &str) -> js_sys::Promise {
+        DRAINED.with(|d| d.set(false));
         let window = web_sys::window().unwrap();
         let gets = js_sys::Object::new();
         let entry = js_sys::Object::new();
@@ -57,6 +74,10 @@ mod tests {
         let taken = take("/api/report", Some("t1")).expect("the loader's request");
         assert!(js_sys::Object::is(&taken, &response));
         assert!(take("/api/report", Some("t1")).is_none(), "only once");
+        assert!(
+            DRAINED.with(Cell::get),
+            "nothing left: later requests skip the lookup"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -73,6 +94,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn nothing_left_by_the_loader() {
+        DRAINED.with(|d| d.set(false));
         let window = web_sys::window().unwrap();
         js_sys::Reflect::delete_property(
             window.unchecked_ref::<js_sys::Object>(),
@@ -80,7 +102,9 @@ mod tests {
         )
         .unwrap();
         assert!(take("/api/report", Some("t")).is_none());
+        DRAINED.with(|d| d.set(false));
         js_sys::Reflect::set(&window, &EARLY_GETS.into(), &"not an object".into()).unwrap();
         assert!(take("/api/report", Some("t")).is_none());
+        assert!(DRAINED.with(Cell::get), "later requests skip the lookup");
     }
 }

@@ -78,7 +78,6 @@ impl ApiClient {
         ApiRequest {
             client: self.clone(),
             method,
-            path: path.to_string(),
             url: self.url(path),
             body: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
@@ -110,8 +109,7 @@ enum Body {
 pub struct ApiRequest {
     client: ApiClient,
     method: Method,
-    /// The API path, as asked for (the key of the loader's early requests).
-    path: String,
+    /// The base URL followed by the API path.
     url: String,
     body: Option<Body>,
     timeout_ms: u32,
@@ -239,7 +237,9 @@ impl ApiRequest {
         if self.method != Method::Get || self.body.is_some() {
             return None;
         }
-        let promise = early_fetch::take(&self.path, token)?;
+        // The API path (the key of the loader's requests) follows the base URL.
+        let path = self.url.get(self.client.base_url().len()..)?;
+        let promise = early_fetch::take(path, token)?;
         // Within this request's time limit; a late or failed one is not waited for again.
         let answer = wasm_bindgen_futures::JsFuture::from(promise);
         let limit = gloo_timers::future::TimeoutFuture::new(self.timeout_ms);
