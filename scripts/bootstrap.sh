@@ -70,6 +70,16 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+WSPLIT_VERSION=0.2.4
+next "wasm-split-cli $WSPLIT_VERSION, which cuts the app's lazy pages into their own wasm chunks (≈2 min compile when missing)"
+if cargo install --list | grep -qF "wasm_split_cli_support v$WSPLIT_VERSION:"; then
+  skip "wasm-split-cli $WSPLIT_VERSION present"
+else
+  cargo install wasm_split_cli_support --version "$WSPLIT_VERSION" --features build-binary --locked
+  done_ "installed"
+fi
+
+# ---------------------------------------------------------------------------
 next "npm packages: tools/ (wasm-opt from binaryen 132), tools/oidc/ (the local OpenID provider) and e2e/ (Playwright) (≈10 s)"
 npm_install tools
 npm_install tools/oidc

@@ -4,9 +4,7 @@ use crate::boot::{load_config, BootError};
 use crate::browser::perf::{self, mark_once};
 use crate::context::provide_local;
 use crate::layout::Layout;
-use crate::routes::chat::ChatPage;
-use crate::routes::observability::ObservabilityPage;
-use crate::routes::{HomePage, LoginPage, NotFoundPage};
+use crate::routes::{HomePage, LazyPage, LoginPage, NotFoundPage, Pages};
 use crate::services::alerts::{AlertFeed, Alerts};
 use crate::services::api::ApiClient;
 use crate::services::realtime::{Realtime, RealtimeLifecycle, RealtimeSubscriptions};
@@ -24,7 +22,7 @@ pub(crate) const PRODUCT_NAME: &str = "ToolBoxAI";
 
 #[allow(unreachable_pub)]
 #[component]
-pub(crate) fn App() -> impl IntoView {
+pub(crate) fn App(pages: Pages) -> impl IntoView {
     provide_meta_context();
     let config = LocalResource::new(load_config);
     view! {
@@ -40,14 +38,14 @@ pub(crate) fn App() -> impl IntoView {
             Some(Err(error)) => view! { <ConfigErrorScreen error /> }.into_any(),
             Some(Ok(config)) => {
                 mark_once(perf::CONFIG_LOADED);
-                view! { <Shell config /> }.into_any()
+                view! { <Shell config pages /> }.into_any()
             }
         }}
     }
 }
 
 #[component]
-fn Shell(config: AppConfig) -> impl IntoView {
+fn Shell(config: AppConfig, pages: Pages) -> impl IntoView {
     // Effects run once the view is in the document.
     Effect::new(|_| mark_once(perf::SHELL_MOUNTED));
     crate::panic::crash_drill_if_requested(&config);
@@ -85,12 +83,12 @@ fn Shell(config: AppConfig) -> impl IntoView {
                     />
                     <Route
                         path=path!("/observability")
-                        view=|| view! { <RequireAuth area=Area::Observability><ObservabilityPage /></RequireAuth> }
+                        view=move || view! { <RequireAuth area=Area::Observability><LazyPage page=pages.observability /></RequireAuth> }
                     />
                     // One route for both, so opening a conversation does not remount the page.
                     <Route
                         path=path!("/chat/:id?")
-                        view=|| view! { <RequireAuth area=Area::Chat><ChatPage /></RequireAuth> }
+                        view=move || view! { <RequireAuth area=Area::Chat><LazyPage page=pages.chat /></RequireAuth> }
                     />
                 </Routes>
             </Layout>

@@ -13,15 +13,15 @@ mod context;
 mod hooks;
 mod layout;
 pub mod panic;
-mod routes;
+pub mod routes;
 pub mod services;
 pub mod signin;
 
-/// Entry point called by `main` in the browser.
-pub fn start() {
+/// Entry point called by `main` in the browser, with the pages it split off.
+pub fn start(pages: routes::Pages) {
     browser::perf::mark_once(browser::perf::WASM_STARTED);
     panic::install_panic_hook();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App pages /> });
 }
 
 // The crate's own unit tests run in headless Chromium, like tests/browser.rs.

@@ -1,3 +1,5 @@
+mod pages;
+
 fn main() {
-    dashboard::start();
+    dashboard::start(pages::split());
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 const toolsDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(toolsDir);
 
-export function buildSignin({ dir, indexHtml, hash, sri, release }) {
+export function buildSignin({ dir, indexHtml, hash, sri, release, appAssets = [] }) {
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
   const profile = release ? ["--release"] : [];
   // A 256 KB stack instead of Rust's default 1 MB: the glue's calls are shallow, and
@@ -55,7 +55,7 @@ export function buildSignin({ dir, indexHtml, hash, sri, release }) {
     const html = readFileSync(join(toolsDir, "signin/login.html"), "utf8")
       .replace("<!--stylesheet-->", stylesheet)
       .replace("<!--early-->", `<script src="/${earlyName}" integrity="${sri(early)}" crossorigin="anonymous" defer></script>`)
-      .replace("<!--app-assets-->", `<meta name="app-assets" content="${appGlue} ${appWasm}" />`)
+      .replace("<!--app-assets-->", `<meta name="app-assets" content="${[appGlue, appWasm, ...appAssets].join(" ")}" />`)
       .replace(
         "<!--signin-->",
         `<link rel="modulepreload" href="/${glueName}" integrity="${sri(glue)}" crossorigin="anonymous" />\n` +

@@ -1,10 +1,13 @@
 // trunk post_build hook (one script: hooks of one stage may run concurrently,
 // and both steps edit index.html).
 //
+// 0. The app's wasm is split by page (tools/split-app.mjs): the chat and the
+//    observability page are chunks fetched when their route opens.
 // 1. trunk inlines its wasm loader as <script type="module">; our CSP forbids
 //    inline scripts, so it moves to a hashed boot-<hash>.js with SRI. It starts
 //    the runtime config request first, so that it runs while the wasm loads,
-//    and on /observability the first report (tools/boot/early-data.js).
+//    on /observability the first report (tools/boot/early-data.js), and the
+//    current page's wasm chunks.
 // 2. The ECharts subset the dashboard uses is bundled from the npm package
 //    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
 //    observability page, which finds its URL in <meta name="echarts-bundle">.
@@ -20,6 +23,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { buildSignin } from "./build-signin.mjs";
+import { splitApp } from "./split-app.mjs";
 
 const toolsDir = dirname(fileURLToPath(import.meta.url));
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -33,6 +37,11 @@ const sri = (text) => "sha384-" + createHash("sha384").update(text).digest("base
 const indexPath = join(dir, "index.html");
 let html = readFileSync(indexPath, "utf8");
 
+const release = process.env.TRUNK_PROFILE === "release";
+
+// 0. The split.
+const split = splitApp({ dir, hash, release });
+
 // 1. The loader.
 const inline = /<script type="module">([\s\S]*?)<\/script>/;
 const match = html.match(inline);
@@ -43,10 +52,16 @@ if (!match) {
 // The runtime config is asked for while the wasm downloads and compiles;
 // src/boot.rs takes this request instead of starting its own.
 const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
-const boot = earlyConfig + earlyData() + match[1].trim() + "\n";
+const boot = earlyConfig + earlyData() + pageChunks(split.pageChunks) + match[1].trim() + "\n";
 const bootName = `boot-${hash(boot)}.js`;
 writeFileSync(join(dir, bootName), boot);
 html = html.replace(inline, `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`);
+html = html.replace("</head>", `  <link rel="modulepreload" href="/${split.loaderName}" crossorigin="anonymous">\n  </head>`);
+
+/** Fetches the current page's wasm chunks beside the main wasm (the split loader's own fetch then finds them in the cache). */
+function pageChunks(chunks) {
+  return readFileSync(join(toolsDir, "boot/page-chunks.js"), "utf8").replace("__PAGE_CHUNKS__", JSON.stringify(chunks));
+}
 
 /** tools/boot/early-data.js with the names it shares with the app, read from the Rust sources. */
 function earlyData() {
@@ -87,7 +102,8 @@ html = html.replace("</head>", `  <meta name="echarts-bundle" content="/${echart
 writeFileSync(indexPath, html);
 
 // 3. The standalone sign-in page and its small wasm (tools/build-signin.mjs).
-const signin = buildSignin({ dir, indexHtml: html, hash, sri, release: process.env.TRUNK_PROFILE === "release" });
+const allChunks = [...new Set(Object.values(split.pageChunks).flat())];
+const signin = buildSignin({ dir, indexHtml: html, hash, sri, release, appAssets: [`/${split.loaderName}`, ...allChunks] });
 
 // 4. Compressed once. app-config.json is per environment (the server may serve another).
 const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json|txt|ico)$/;

@@ -2,6 +2,7 @@
 
 pub(crate) mod chat;
 mod home;
+mod lazy;
 mod login;
 mod not_found;
 pub(crate) mod observability;
@@ -9,3 +10,8 @@ pub(crate) mod observability;
 pub(crate) use home::HomePage;
 pub(crate) use login::LoginPage;
 pub(crate) use not_found::NotFoundPage;
+
+pub use chat::ChatPage;
+pub(crate) use lazy::LazyPage;
+pub use lazy::{ChunkFuture, PageUnavailable, Pages, SplitPage};
+pub use observability::ObservabilityPage;

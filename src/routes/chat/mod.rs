@@ -330,7 +330,7 @@ pub(crate) fn use_chat() -> Chat {
 
 #[allow(unreachable_pub)]
 #[component]
-pub(crate) fn ChatPage() -> impl IntoView {
+pub fn ChatPage() -> impl IntoView {
     let auth = use_auth();
     // The route guard renders this page only for a (signed-in or provisional) user.
     let user: Option<User> = auth.get_untracked().page_user().cloned();

@@ -90,7 +90,7 @@ impl LiveFeed {
 
 #[allow(unreachable_pub)]
 #[component]
-pub(crate) fn ObservabilityPage() -> impl IntoView {
+pub fn ObservabilityPage() -> impl IntoView {
     let config = expect_context::<AppConfig>();
     let api = use_api();
     let query = use_query_map();

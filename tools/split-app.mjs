@@ -1,0 +1,91 @@
+// The app's wasm split by page (issue 12): trunk builds the `dashboard` binary
+// and binds it whole; this step cuts the pages marked with `wasm_split`
+// (src/routes/split.rs) into their own chunks and binds the rest again:
+//
+//   wasm-split-cli   the linked wasm (kept relocations: .cargo/config.toml)
+//                    → main wasm + one chunk per page + shared chunks + a loader
+//   wasm-bindgen     the main wasm, keeping the exports the chunks link against
+//   wasm-opt -Oz     every piece (release)
+//
+// trunk's file names stay (its loader, the preload links and /login's prefetch
+// name them; they are hashes of the same linked wasm, so a name still means one
+// content). The chunks and the loader get names from their own content, so that
+// they match vercel.json's immutable-cache rule. Returns, per page path, the
+// chunks that page needs: the loader fetches them beside the main wasm.
+// (Split points are named after their page: `observability_page` → observabilitypage-<hash>.wasm.)
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+// Which page each split point is (the first argument of `wasm_split`).
+const PAGES = { observability_page: "/observability", chat_page: "/chat" };
+
+export function splitApp({ dir, hash, release }) {
+  const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const glueName = readdirSync(dir).find((f) => /^dashboard-[0-9a-f]+\.js$/.test(f));
+  const wasmName = readdirSync(dir).find((f) => /^dashboard-[0-9a-f]+_bg\.wasm$/.test(f));
+  if (!glueName || !wasmName) throw new Error("split-app: trunk's dashboard-<hash>.js and _bg.wasm are missing");
+  const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
+  const linked = join(targetDir, "wasm32-unknown-unknown", release ? "release" : "debug", "dashboard.wasm");
+
+  const work = mkdtempSync(join(tmpdir(), "split-app-"));
+  try {
+    run("wasm-split-cli", [linked, work, "--out-name", "dashboard", "--target", "web"]);
+    const bound = join(work, "bound");
+    run("wasm-bindgen", ["--target", "web", "--no-typescript", "--keep-lld-exports", "--no-demangle", "--out-dir", bound, "--out-name", "dashboard", join(work, "dashboard.wasm")]);
+    const optimised = (path) => {
+      if (!release) return readFileSync(path);
+      const out = `${path}.opt`;
+      run("wasm-opt", ["-Oz", `--output=${out}`, path]);
+      return readFileSync(out);
+    };
+
+    // The chunks, renamed by content: split_<point>.wasm → <point without _>-<hash>.wasm,
+    // chunk_<n>.wasm (code two pages share) → shared<n>-<hash>.wasm.
+    let loader = readFileSync(join(work, "__wasm_split.js"), "utf8");
+    const renamed = {};
+    for (const file of readdirSync(work).filter((f) => f.endsWith(".wasm") && f !== "dashboard.wasm")) {
+      const body = optimised(join(work, file));
+      const stem = file.match(/^split_(\w+)\.wasm$/)?.[1]?.replaceAll("_", "") ?? file.replace(/^chunk_(\d+)\.wasm$/, "shared$1");
+      const name = `${stem}-${hash(body)}.wasm`;
+      writeFileSync(join(dir, name), body);
+      renamed[file] = name;
+      loader = loader.replaceAll(`"./${file}"`, `"./${name}"`);
+    }
+    loader = loader.replaceAll(`from "./dashboard.js"`, `from "./${glueName}"`);
+    const loaderName = `wasmsplit-${hash(loader)}.js`;
+    writeFileSync(join(dir, loaderName), loader);
+
+    // Only the import specifiers: the import object keeps the wasm's own module name.
+    const glue = readFileSync(join(bound, "dashboard.js"), "utf8").replaceAll(`from "./__wasm_split.js"`, `from "./${loaderName}"`);
+    writeFileSync(join(dir, glueName), glue);
+    writeFileSync(join(dir, wasmName), optimised(join(bound, "dashboard_bg.wasm")));
+
+    return { loaderName, pageChunks: pageChunks(loader, renamed) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** For each page path, its chunk and the shared chunks it waits for, read from the loader. */
+function pageChunks(loader, renamed) {
+  const chunkVars = {};
+  for (const m of loader.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) chunkVars[m[1]] = m[2];
+  const pages = {};
+  const splitPoint = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\);/g;
+  for (const m of loader.matchAll(splitPoint)) {
+    const path = PAGES[m[1]];
+    if (!path) throw new Error(`split-app: split point ${m[1]} is not a page this script knows (PAGES)`);
+    const deps = m[3].split(",").map((v) => v.trim()).filter(Boolean).map((v) => chunkVars[v]);
+    if (deps.some((d) => !d)) throw new Error(`split-app: a shared chunk of ${m[1]} was not found in the loader`);
+    pages[path] = [m[2], ...deps].map((f) => `/${f}`);
+  }
+  const missing = Object.entries(PAGES).filter(([, path]) => !pages[path]);
+  if (missing.length) throw new Error(`split-app: no chunk for ${missing.map(([p]) => p).join(", ")}`);
+  if (Object.keys(renamed).length === 0) throw new Error("split-app: wasm-split-cli wrote no chunks");
+  return pages;
+}
