@@ -65,16 +65,25 @@ test("a threshold alert is on its chart and in the log, survives a reload, is co
   await expect(other.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
   await expect(headerCount(other)).toBeVisible();
 
-  // Acknowledged here, seen there at once (pushed): one fewer in both headers.
-  const count = Number(((await headerCount(page).textContent()) ?? "").match(/^(\d+)/)?.[1]);
-  expect(count).toBeGreaterThanOrEqual(1);
+  // Acknowledged here, seen there at once (pushed). Both headers count what the
+  // backend's log counts: another alert may be raised meanwhile (a CPU pinned at
+  // 100 % on a busy machine crosses even a 100 % threshold), so the count is
+  // compared with the log, not with a number taken before.
   const button = alertLog(page).getByRole("button", { name: /^Acknowledge: Memory/ }).first();
   await button.click();
   await expect(alertLog(page).getByText(/Acknowledged by admin at \d{1,2}:\d\d:\d\d/).first()).toBeVisible();
-  for (const tab of [page, other]) {
-    if (count === 1) await expect(headerCount(tab)).toHaveCount(0);
-    else await expect(headerCount(tab)).toHaveText(`${count - 1} unacknowledged critical alert${count - 1 === 1 ? "" : "s"}`);
-  }
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("toolboxai.session") ?? "{}").access_token as string);
+  const backendLog = async () => {
+    const response = await page.request.get(`${stack.url}/api/v1/observability/alerts?limit=500`, { headers: { authorization: `Bearer ${token}` } });
+    return (await response.json()).data.alerts as { metric: string; level: string; acknowledged_by: string | null }[];
+  };
+  expect((await backendLog()).some((a) => /memory/i.test(a.metric) && a.acknowledged_by === "admin")).toBe(true);
+  const backendCount = async () => (await backendLog()).filter((a) => a.level === "critical" && !a.acknowledged_by).length;
+  const shown = async (tab: Page) => Number((((await headerCount(tab).count()) ? await headerCount(tab).textContent() : "0") ?? "").match(/^(\d+)/)?.[1] ?? 0);
+  await expect.poll(async () => {
+    const expected = await backendCount();
+    return [await shown(page), await shown(other)].every((n) => n === expected);
+  }).toBe(true);
   await other.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
   await expect(alertLog(other).getByText(/Acknowledged by admin at/).first()).toBeVisible();
 });
