@@ -9,6 +9,8 @@ use std::collections::HashSet;
 pub(crate) const WASM_STARTED: &str = "app:wasm-started";
 pub(crate) const CONFIG_LOADED: &str = "app:config-loaded";
 pub(crate) const SHELL_MOUNTED: &str = "app:shell-mounted";
+/// The opened page's wasm chunk is instantiated (src/routes/lazy.rs).
+pub(crate) const PAGE_CODE_LOADED: &str = "app:page-code-loaded";
 pub(crate) const SESSION_KNOWN: &str = "app:session-known";
 pub(crate) const FIRST_DATA: &str = "app:first-data";
 pub(crate) const CHARTS_DRAWN: &str = "app:charts-drawn";

@@ -2,6 +2,7 @@
 //! the route shows a status line while a page's wasm chunk downloads, then the
 //! page; a chunk that cannot be fetched is a message with a retry.
 
+use crate::browser::perf::{self, mark_once};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use std::future::Future;
@@ -33,6 +34,36 @@ pub struct SplitPage {
 pub struct Pages {
     pub observability: SplitPage,
     pub chat: SplitPage,
+}
+
+impl Pages {
+    /// The split page a path opens (the routes of `app.rs`).
+    fn for_path(&self, path: &str) -> Option<SplitPage> {
+        let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+        if under("/observability") {
+            Some(self.observability)
+        } else if under("/chat") {
+            Some(self.chat)
+        } else {
+            None
+        }
+    }
+
+    /// Starts instantiating the chunk of the page being opened at once, while
+    /// the runtime config and the session are still being read (the loader
+    /// has fetched its bytes beside the main wasm). The route's own load then
+    /// joins this one: a chunk is loaded once.
+    pub(crate) fn preload_opened(&self) {
+        let path = web_sys::window().and_then(|w| w.location().pathname().ok());
+        if let Some(page) = path.and_then(|p| self.for_path(&p)) {
+            wasm_bindgen_futures::spawn_local(async move {
+                // A failure is shown, with a retry, by the route itself.
+                if (page.load)().await.is_ok() {
+                    mark_once(perf::PAGE_CODE_LOADED);
+                }
+            });
+        }
+    }
 }
 
 /// Loads a page's chunk; while it downloads, a status line; if it fails, why
