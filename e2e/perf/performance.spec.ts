@@ -196,10 +196,12 @@ test("start-up phases of a signed-in /observability, median of 5, with and witho
   const phases = [
     ["HTML parsed (`DOMContentLoaded`)", "dom"],
     ["JS glue loaded", "glue"],
-    ["wasm downloaded", "wasm"],
+    ["main wasm downloaded", "wasm"],
+    ["page chunk downloaded (`observabilitypage-*.wasm`)", "chunk"],
     ["wasm compiled, instantiated, running (`app:wasm-started`)", "app:wasm-started"],
     ["`/app-config.json` loaded (`app:config-loaded`)", "app:config-loaded"],
     ["shell mounted (`app:shell-mounted`)", "app:shell-mounted"],
+    ["page chunk instantiated (`app:page-code-loaded`)", "app:page-code-loaded"],
     ["profile check sent", "profile-sent"],
     ["first report sent", "report-sent"],
     ["first report answered", "report-answered"],
@@ -223,6 +225,7 @@ test("start-up phases of a signed-in /observability, median of 5, with and witho
         for (const r of performance.getEntriesByType("resource") as PerformanceResourceTiming[]) {
           if (/dashboard-[0-9a-f]+\.js$/.test(r.name)) at.glue = r.responseEnd;
           if (/_bg\.wasm$/.test(r.name)) at.wasm = r.responseEnd;
+          if (/\/observabilitypage-[0-9a-f]+\.wasm$/.test(r.name)) at.chunk = r.responseEnd;
           if (r.name.endsWith("/users/me/profile")) at["profile-sent"] ??= r.startTime;
           if (r.name.endsWith("/infrastructure/report") && at["report-sent"] === undefined) {
             at["report-sent"] = r.startTime;

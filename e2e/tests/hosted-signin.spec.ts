@@ -207,6 +207,9 @@ test.describe("answers that must not sign anyone in", () => {
 });
 
 test("an access token that expires is refreshed at the provider in two tabs at once, never spending a refresh token twice", async ({ browser }) => {
+  // Its own stack, a sign-in at the provider and three 6-s token lifetimes: about
+  // 29 s when all goes well, which the default 30-s limit cut short.
+  test.setTimeout(60_000);
   const shortLived = await LocalStack.start({ name: "oidc-refresh", oidc: { accessTokenTtlSecs: 6 } });
   try {
     const context = await browser.newContext();
