@@ -25,6 +25,8 @@ pub(crate) const PRODUCT_NAME: &str = "ToolBoxAI";
 pub(crate) fn App(pages: Pages) -> impl IntoView {
     provide_meta_context();
     let config = LocalResource::new(load_config);
+    // Started with the config read: the opened page's chunk (src/routes/lazy.rs).
+    let opened_page = LocalResource::new(move || pages.load_opened());
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() {
@@ -38,7 +40,10 @@ pub(crate) fn App(pages: Pages) -> impl IntoView {
             Some(Err(error)) => view! { <ConfigErrorScreen error /> }.into_any(),
             Some(Ok(config)) => {
                 mark_once(perf::CONFIG_LOADED);
-                view! { <Shell config pages /> }.into_any()
+                match opened_page.get() {
+                    None => view! { <BootScreen /> }.into_any(),
+                    Some(()) => view! { <Shell config pages /> }.into_any(),
+                }
             }
         }}
     }

@@ -21,7 +21,6 @@ pub mod signin;
 pub fn start(pages: routes::Pages) {
     browser::perf::mark_once(browser::perf::WASM_STARTED);
     panic::install_panic_hook();
-    pages.preload_opened();
     leptos::mount::mount_to_body(move || leptos::view! { <app::App pages /> });
 }
 

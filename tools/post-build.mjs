@@ -6,8 +6,8 @@
 // 1. trunk inlines its wasm loader as <script type="module">; our CSP forbids
 //    inline scripts, so it moves to a hashed boot-<hash>.js with SRI. It starts
 //    the runtime config request first, so that it runs while the wasm loads,
-//    on /observability the first report (tools/boot/early-data.js), and the
-//    current page's wasm chunks.
+//    and on /observability the first report (tools/boot/early-data.js); a tiny
+//    async pagechunks-<hash>.js asks for the current page's wasm chunks.
 // 2. The ECharts subset the dashboard uses is bundled from the npm package
 //    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
 //    observability page, which finds its URL in <meta name="echarts-bundle">.
@@ -52,13 +52,22 @@ if (!match) {
 // The runtime config is asked for while the wasm downloads and compiles;
 // src/boot.rs takes this request instead of starting its own.
 const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
-const boot = earlyConfig + earlyData() + pageChunks(split.pageChunks) + match[1].trim() + "\n";
+const boot = earlyConfig + earlyData() + match[1].trim() + "\n";
 const bootName = `boot-${hash(boot)}.js`;
 writeFileSync(join(dir, bootName), boot);
-html = html.replace(inline, `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`);
+// The page's chunks are asked for by a tiny async script of their own: the boot
+// module's body runs only once its imports (the glue) are in.
+const chunksScript = pageChunks(split.pageChunks);
+const chunksName = `pagechunks-${hash(chunksScript)}.js`;
+writeFileSync(join(dir, chunksName), chunksScript);
+html = html.replace(
+  inline,
+  `<script async src="/${chunksName}" integrity="${sri(chunksScript)}" crossorigin="anonymous"></script>\n` +
+    `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`,
+);
 html = html.replace("</head>", `  <link rel="modulepreload" href="/${split.loaderName}" crossorigin="anonymous">\n  </head>`);
 
-/** Fetches the current page's wasm chunks beside the main wasm (the split loader's own fetch then finds them in the cache). */
+/** tools/boot/page-chunks.js: fetches the current page's wasm chunks beside the main wasm (the split loader's own fetch is then answered by that preload). */
 function pageChunks(chunks) {
   return readFileSync(join(toolsDir, "boot/page-chunks.js"), "utf8").replace("__PAGE_CHUNKS__", JSON.stringify(chunks));
 }

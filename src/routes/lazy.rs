@@ -5,6 +5,8 @@
 use crate::browser::perf::{self, mark_once};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -49,21 +51,25 @@ impl Pages {
         }
     }
 
-    /// Starts instantiating the chunk of the page being opened at once, while
-    /// the runtime config and the session are still being read (the loader
-    /// has fetched its bytes beside the main wasm). The route's own load then
-    /// joins this one: a chunk is loaded once.
-    pub(crate) fn preload_opened(&self) {
+    /// Loads the chunk of the page being opened (nothing for other paths).
+    /// The app waits for it, beside the runtime config, before it builds the
+    /// shell: the page is then built in the same render as the shell, not a
+    /// task later behind everything the shell starts. A failure is shown, with
+    /// a retry, by the route itself.
+    pub(crate) async fn load_opened(self) {
         let path = web_sys::window().and_then(|w| w.location().pathname().ok());
         if let Some(page) = path.and_then(|p| self.for_path(&p)) {
-            wasm_bindgen_futures::spawn_local(async move {
-                // A failure is shown, with a retry, by the route itself.
-                if (page.load)().await.is_ok() {
-                    mark_once(perf::PAGE_CODE_LOADED);
-                }
-            });
+            if (page.load)().await.is_ok() {
+                mark_once(perf::PAGE_CODE_LOADED);
+                LOADED.with_borrow_mut(|loaded| loaded.insert(page.load as usize));
+            }
         }
     }
+}
+
+thread_local! {
+    /// The pages whose chunk is in (by their load function).
+    static LOADED: RefCell<HashSet<usize>> = RefCell::new(HashSet::new());
 }
 
 /// Loads a page's chunk; while it downloads, a status line; if it fails, why
@@ -72,18 +78,24 @@ impl Pages {
 #[allow(unreachable_pub)]
 #[component]
 pub(crate) fn LazyPage(page: SplitPage) -> impl IntoView {
+    if LOADED.with_borrow(|loaded| loaded.contains(&(page.load as usize))) {
+        if let Some(view) = untrack(page.render) {
+            return view;
+        }
+    }
     let attempt = RwSignal::new(0u32);
     let chunk = LocalResource::new(move || {
         attempt.track();
         (page.load)()
     });
-    move || match chunk.get() {
+    let on_the_way = move || match chunk.get() {
         None => view! { <LoadingPage /> }.into_any(),
         Some(Ok(())) => {
             untrack(page.render).unwrap_or_else(|| view! { <Unavailable attempt /> }.into_any())
         }
         Some(Err(PageUnavailable)) => view! { <Unavailable attempt /> }.into_any(),
-    }
+    };
+    on_the_way.into_any()
 }
 
 #[component]
