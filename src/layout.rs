@@ -105,3 +105,16 @@ fn MainNav() -> impl IntoView {
         </nav>
     }
 }
+
+/// A page's place while something it needs is on its way: a spinner and what
+/// is awaited, announced politely.
+#[allow(unreachable_pub)]
+#[component]
+pub(crate) fn PagePending(what: &'static str) -> impl IntoView {
+    view! {
+        <div class="page-state" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{what}</span>
+        </div>
+    }
+}

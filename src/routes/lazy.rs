@@ -3,6 +3,7 @@
 //! page; a chunk that cannot be fetched is a message with a retry.
 
 use crate::browser::perf::{self, mark_once};
+use crate::layout::PagePending;
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use std::cell::RefCell;
@@ -89,23 +90,13 @@ pub(crate) fn LazyPage(page: SplitPage) -> impl IntoView {
         (page.load)()
     });
     let on_the_way = move || match chunk.get() {
-        None => view! { <LoadingPage /> }.into_any(),
+        None => view! { <PagePending what="Loading the page…" /> }.into_any(),
         Some(Ok(())) => {
             untrack(page.render).unwrap_or_else(|| view! { <Unavailable attempt /> }.into_any())
         }
         Some(Err(PageUnavailable)) => view! { <Unavailable attempt /> }.into_any(),
     };
     on_the_way.into_any()
-}
-
-#[component]
-fn LoadingPage() -> impl IntoView {
-    view! {
-        <div class="page-state" role="status" aria-live="polite">
-            <span class="spinner" aria-hidden="true"></span>
-            <span>"Loading the page…"</span>
-        </div>
-    }
 }
 
 #[component]

@@ -6,6 +6,7 @@
 
 use super::{current_target, use_auth, AuthView};
 use crate::hooks::use_safe_navigate;
+use crate::layout::PagePending;
 use dashboard_core::auth::{landing_path, Area, User};
 use dashboard_core::redirect::login_url;
 use leptos::prelude::*;
@@ -46,7 +47,7 @@ pub(crate) fn RequireAuth(area: Area, children: ChildrenFn) -> impl IntoView {
     move || match access.get() {
         Access::Allowed => children.read_value()().into_any(),
         Access::Forbidden(user) => view! { <Forbidden area user /> }.into_any(),
-        Access::Waiting => view! { <CheckingSession /> }.into_any(),
+        Access::Waiting => view! { <PagePending what="Checking your session…" /> }.into_any(),
     }
 }
 
@@ -56,16 +57,6 @@ enum Access {
     Allowed,
     Forbidden(User),
     Waiting,
-}
-
-#[component]
-fn CheckingSession() -> impl IntoView {
-    view! {
-        <div class="page-state" role="status" aria-live="polite">
-            <span class="spinner" aria-hidden="true"></span>
-            <span>"Checking your session…"</span>
-        </div>
-    }
 }
 
 /// The 403 page: what is refused, why, and a way back.
