@@ -26,8 +26,9 @@ const PAGES = { observability_page: "/observability", chat_page: "/chat" };
 
 export function splitApp({ dir, hash, release }) {
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  const glueName = readdirSync(dir).find((f) => /^dashboard-[0-9a-f]+\.js$/.test(f));
-  const wasmName = readdirSync(dir).find((f) => /^dashboard-[0-9a-f]+_bg\.wasm$/.test(f));
+  const files = readdirSync(dir);
+  const glueName = files.find((f) => /^dashboard-[0-9a-f]+\.js$/.test(f));
+  const wasmName = files.find((f) => /^dashboard-[0-9a-f]+_bg\.wasm$/.test(f));
   if (!glueName || !wasmName) throw new Error("split-app: trunk's dashboard-<hash>.js and _bg.wasm are missing");
   const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
   const linked = join(targetDir, "wasm32-unknown-unknown", release ? "release" : "debug", "dashboard.wasm");

@@ -60,11 +60,24 @@ impl Pages {
     pub(crate) async fn load_opened(self) {
         let path = web_sys::window().and_then(|w| w.location().pathname().ok());
         if let Some(page) = path.and_then(|p| self.for_path(&p)) {
-            if (page.load)().await.is_ok() {
+            if page.load_once().await.is_ok() {
                 mark_once(perf::PAGE_CODE_LOADED);
-                LOADED.with_borrow_mut(|loaded| loaded.insert(page.load as usize));
             }
         }
+    }
+}
+
+impl SplitPage {
+    /// Loads the chunk and remembers that it is in, so that the page is built
+    /// in the same render the next time its route opens.
+    async fn load_once(self) -> Result<(), PageUnavailable> {
+        (self.load)().await?;
+        LOADED.with_borrow_mut(|loaded| loaded.insert(self.load as usize));
+        Ok(())
+    }
+
+    fn is_loaded(self) -> bool {
+        LOADED.with_borrow(|loaded| loaded.contains(&(self.load as usize)))
     }
 }
 
@@ -79,7 +92,7 @@ thread_local! {
 #[allow(unreachable_pub)]
 #[component]
 pub(crate) fn LazyPage(page: SplitPage) -> impl IntoView {
-    if LOADED.with_borrow(|loaded| loaded.contains(&(page.load as usize))) {
+    if page.is_loaded() {
         if let Some(view) = untrack(page.render) {
             return view;
         }
@@ -87,7 +100,7 @@ pub(crate) fn LazyPage(page: SplitPage) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     let chunk = LocalResource::new(move || {
         attempt.track();
-        (page.load)()
+        page.load_once()
     });
     let on_the_way = move || match chunk.get() {
         None => view! { <PagePending what="Loading the page…" /> }.into_any(),
