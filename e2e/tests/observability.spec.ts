@@ -52,6 +52,48 @@ test.describe("live metrics", () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  test("a refresh rewrites the figures in place: the same elements, only changed texts", async ({ page }) => {
+    await openAsAdmin(page);
+    await expect(cpuCard(page).locator(".metric-value")).toHaveText(/^\d+(\.\d)? %/);
+    await expect(page.locator(".summary-table td").first()).toHaveText(/%/);
+    await expect(page.getByRole("img", { name: /Health score \d+ out of 100/ })).toBeVisible();
+    await expect.poll(() => readings(page, "cpu-chart")).toBeGreaterThanOrEqual(1);
+    const figures = "article.metric-card .metric-value, .summary-table td, .score-ring svg, .score-ring circle";
+    // Every element showing a figure is tagged, and every structural change below them recorded.
+    const tagged = await page.evaluate((figures) => {
+      const w = window as unknown as { __rebuilt: string[] };
+      w.__rebuilt = [];
+      const shown = document.querySelectorAll(figures);
+      shown.forEach((el) => ((el as unknown as { __kept: boolean }).__kept = true));
+      const observer = new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.target instanceof Element ? r.target : r.target.parentElement;
+          if (r.type === "childList" && [...r.addedNodes, ...r.removedNodes].some((n) => n.nodeType === Node.ELEMENT_NODE)) w.__rebuilt.push(`elements under ${el?.getAttribute("class")}`);
+          if (r.type === "attributes" && r.attributeName === "class" && el?.getAttribute("class") === r.oldValue) w.__rebuilt.push(`class rewritten on ${el?.getAttribute("class")}`);
+        }
+      });
+      for (const card of document.querySelectorAll("article.metric-card, .summary-card, .health-panel .score-ring")) {
+        observer.observe(card, { subtree: true, childList: true, attributes: true, attributeOldValue: true });
+      }
+      return shown.length;
+    }, figures);
+    expect(tagged).toBeGreaterThanOrEqual(3 + 9 + 3);
+    // The next refresh brings a new reading.
+    const before = await readings(page, "cpu-chart");
+    await expect.poll(() => readings(page, "cpu-chart"), { timeout: 6_500 }).toBeGreaterThan(before);
+    const after = await page.evaluate((figures) => {
+      const shown = [...document.querySelectorAll(figures)];
+      return {
+        count: shown.length,
+        replaced: shown.filter((el) => !(el as unknown as { __kept?: boolean }).__kept).map((el) => el.outerHTML.slice(0, 80)),
+        rebuilt: (window as unknown as { __rebuilt: string[] }).__rebuilt,
+      };
+    }, figures);
+    expect(after.count).toBe(tagged);
+    expect(after.replaced).toEqual([]);
+    expect(after.rebuilt).toEqual([]);
+  });
+
   test("charts are drawn, with the values readable as text", async ({ page }) => {
     await openAsAdmin(page);
     for (const id of ["cpu-chart", "memory-chart", "disk-chart", "score-chart"]) {

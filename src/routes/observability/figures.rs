@@ -239,9 +239,10 @@ fn ChartFigure(
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let (first_name, first) = columns[0];
-    let caption = move || format!("{first_name}: {}", describe(&first.get(), fmt));
-    // The alert markers, also as text.
-    let marked = move || {
+    let caption = move || format!("{first_name}: {}", first.with(|s| describe(s, fmt)));
+    // The alert markers, also as text: a memo, so that a new reading (a new
+    // option) leaves the text's nodes alone unless the markers changed.
+    let marked = Memo::new(move |_| {
         option.with(|o| {
             let markers = &o.as_ref()?.markers;
             (!markers.is_empty()).then(|| {
@@ -252,7 +253,7 @@ fn ChartFigure(
                 format!("Alerts marked on the time axis: {}.", list.join(", "))
             })
         })
-    };
+    });
     let columns = StoredValue::new(columns);
     let handle = ChartHandle::new();
     let export_error = RwSignal::new(None::<String>);
@@ -301,7 +302,7 @@ fn ChartFigure(
         <figure id=id class="card chart-card" aria-labelledby=format!("{id}-title")>
             <h3 id=format!("{id}-title")>{title}</h3>
             <EChart label=Signal::derive(move || format!("{title} over {}; the values are in the data table below", span.get())) option charts handle />
-            <figcaption class="muted">{caption}{move || marked().map(|m| view! { <br /><span class="chart-alerts">{m}</span> })}</figcaption>
+            <figcaption class="muted">{caption}{move || marked.get().map(|m| view! { <br /><span class="chart-alerts">{m}</span> })}</figcaption>
             <div class="chart-actions">
                 <button type="button" class="button button-secondary button-small" aria-label=format!("Download {title} as CSV") on:click=save_csv>
                     "CSV"

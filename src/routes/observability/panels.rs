@@ -6,7 +6,7 @@ use crate::browser::locale;
 use crate::hooks::PollControl;
 use crate::services::api::ApiError;
 use dashboard_core::format;
-use dashboard_core::infra::{InfraReport, Limits, Summary, Thresholds};
+use dashboard_core::infra::{InfraReport, Limits, Stats, Summary, Thresholds};
 use dashboard_core::live::{level, score_tier, Level, ScoreTier};
 use dashboard_core::range;
 use leptos::prelude::*;
@@ -98,13 +98,19 @@ pub(crate) fn HealthPanel() -> impl IntoView {
     let score = with_latest(|r| r.health_score);
     let health = with_latest(|r| r.health.clone());
     let loading = with_latest(|_| ());
+    let ring = Memo::new(move |_| match (loading.get(), score.get().flatten()) {
+        (None, _) => Ring::Loading,
+        (Some(()), Some(_)) => Ring::Score,
+        (Some(()), None) => Ring::NoScore,
+    });
     view! {
         <article class="card health-panel" aria-labelledby="health-heading">
             <h2 id="health-heading">"Health"</h2>
-            {move || match (loading.get(), score.get().flatten()) {
-                (None, _) => view! { <div class="skeleton ring-skeleton" aria-hidden="true"></div> }.into_any(),
-                (Some(()), Some(s)) => view! { <ScoreRing score=s /> }.into_any(),
-                (Some(()), None) => view! { <p class="muted">"No health score from this backend."</p> }.into_any(),
+            // Rebuilt only when what is shown changes kind; a new score moves the ring in place.
+            {move || match ring.get() {
+                Ring::Loading => view! { <div class="skeleton ring-skeleton" aria-hidden="true"></div> }.into_any(),
+                Ring::Score => view! { <ScoreRing score=Signal::derive(move || score.get().flatten().unwrap_or(0.0)) /> }.into_any(),
+                Ring::NoScore => view! { <p class="muted">"No health score from this backend."</p> }.into_any(),
             }}
             {move || health.get().flatten().map(|h| {
                 let status = h.status.clone().unwrap_or_else(|| "unknown".into());
@@ -138,31 +144,41 @@ pub(crate) fn HealthPanel() -> impl IntoView {
     }
 }
 
+/// What the health panel's ring place shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ring {
+    Loading,
+    Score,
+    NoScore,
+}
+
 #[component]
-fn ScoreRing(score: f64) -> impl IntoView {
+fn ScoreRing(score: Signal<f64>) -> impl IntoView {
     const R: f64 = 52.0;
     let circumference = 2.0 * std::f64::consts::PI * R;
-    let filled = circumference * score.clamp(0.0, 100.0) / 100.0;
-    let tier = match score_tier(score) {
-        ScoreTier::Green => "tier-green",
-        ScoreTier::Yellow => "tier-yellow",
-        ScoreTier::Orange => "tier-orange",
-        ScoreTier::Red => "tier-red",
+    let tier = move || match score_tier(score.get()) {
+        ScoreTier::Green => "score-ring tier-green",
+        ScoreTier::Yellow => "score-ring tier-yellow",
+        ScoreTier::Orange => "score-ring tier-orange",
+        ScoreTier::Red => "score-ring tier-red",
     };
-    let text = format!("{score:.0}");
+    let dash = move || {
+        let filled = circumference * score.get().clamp(0.0, 100.0) / 100.0;
+        format!("{filled:.1} {circumference:.1}")
+    };
     view! {
-        <div class=format!("score-ring {tier}")>
-            <svg viewBox="0 0 120 120" role="img" aria-label=format!("Health score {score:.0} out of 100")>
+        <div class=tier>
+            <svg viewBox="0 0 120 120" role="img" aria-label=move || format!("Health score {:.0} out of 100", score.get())>
                 <circle class="ring-track" cx="60" cy="60" r=R></circle>
                 <circle
                     class="ring-value"
                     cx="60"
                     cy="60"
                     r=R
-                    stroke-dasharray=format!("{filled:.1} {circumference:.1}")
+                    stroke-dasharray=dash
                     transform="rotate(-90 60 60)"
                 ></circle>
-                <text x="60" y="68" text-anchor="middle" class="ring-text">{text}</text>
+                <text x="60" y="68" text-anchor="middle" class="ring-text">{move || format!("{:.0}", score.get())}</text>
             </svg>
             <p class="score-caption">"Health score"</p>
         </div>
@@ -185,18 +201,20 @@ fn MetricCard(
             value.get().flatten().unwrap_or(0.0).clamp(0.0, 100.0)
         )
     };
+    // Built once when the first report arrives; a refresh rewrites only the texts that changed.
+    let has_value = Memo::new(move |_| value.with(Option::is_some));
     view! {
         <article id=id class=move || format!("card metric-card {}", level_class(lvl())) aria-labelledby=format!("{id}-heading")>
             <h2 id=format!("{id}-heading")>{title}</h2>
-            {move || match value.get() {
-                None => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
-                Some(v) => view! {
-                    <p class="metric-value">
-                        {locale::percent(v)}
-                        <span class="visually-hidden">{format!(" {}", level_text(lvl()))}</span>
-                    </p>
-                }.into_any(),
-            }}
+            <Show
+                when=move || has_value.get()
+                fallback=|| view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }
+            >
+                <p class="metric-value">
+                    {move || locale::percent(value.get().flatten())}
+                    <span class="visually-hidden">{move || format!(" {}", level_text(lvl()))}</span>
+                </p>
+            </Show>
             <div class="meter" aria-hidden="true">
                 <div class="meter-fill" style:width=width></div>
             </div>
@@ -363,7 +381,8 @@ pub(crate) fn SummaryCard(
     // kept on screen while the next window loads.
     let body = move || {
         if window.get() == super::REPORT_SUMMARY_MINUTES {
-            return summary_body(from_report.get().flatten()).into_any();
+            let summary = Signal::derive(move || from_report.get().flatten());
+            return view! { <SummaryBody summary /> }.into_any();
         }
         view! {
             <Transition fallback=|| view! { <p class="muted">"Loading the summary…"</p> }>
@@ -372,7 +391,7 @@ pub(crate) fn SummaryCard(
                         {move || errors.with(|e| e.iter().next().map(|(_, e)| format!("Summary unavailable: {e}")))}
                     </p>
                 }>
-                    {move || window_summary.get().map(|read| read.map(summary_body))}
+                    {move || window_summary.get().map(|read| read.map(|summary| view! { <SummaryBody summary=Signal::stored(summary) /> }))}
                 </ErrorBoundary>
             </Transition>
         }
@@ -394,24 +413,46 @@ pub(crate) fn SummaryCard(
     }
 }
 
-fn summary_body(summary: Option<Summary>) -> AnyView {
-    match summary {
-        None => view! { <p class="muted">"No samples in this window yet."</p> }.into_any(),
-        Some(s) => view! { <SummaryTable summary=s /> }.into_any(),
+/// A summary, or why there is none. Built when a summary first arrives; a
+/// refresh rewrites only the figures that changed.
+#[component]
+fn SummaryBody(summary: Signal<Option<Summary>>) -> impl IntoView {
+    let has_summary = Memo::new(move |_| summary.with(Option::is_some));
+    view! {
+        <Show
+            when=move || has_summary.get()
+            fallback=|| view! { <p class="muted">"No samples in this window yet."</p> }
+        >
+            <SummaryTable summary />
+        </Show>
     }
 }
 
+/// Which metric's statistics a summary row shows.
+type StatsOf = fn(&Summary) -> Option<Stats>;
+
 #[component]
-fn SummaryTable(summary: Summary) -> impl IntoView {
-    let rows = [
-        ("CPU", summary.cpu),
-        ("Memory", summary.memory),
-        ("Disk", summary.disk),
+fn SummaryTable(summary: Signal<Option<Summary>>) -> impl IntoView {
+    let rows: [(&str, StatsOf); 3] = [
+        ("CPU", |s| s.cpu),
+        ("Memory", |s| s.memory),
+        ("Disk", |s| s.disk),
     ];
-    let caption = match (summary.sample_count, summary.window_minutes) {
-        (Some(n), Some(m)) => format!("{n} samples over the last {m} min"),
-        (Some(n), None) => format!("{n} samples"),
-        _ => "Samples".to_string(),
+    let caption = move || {
+        summary.with(|s| {
+            let s = s.as_ref();
+            match (
+                s.and_then(|s| s.sample_count),
+                s.and_then(|s| s.window_minutes),
+            ) {
+                (Some(n), Some(m)) => format!("{n} samples over the last {m} min"),
+                (Some(n), None) => format!("{n} samples"),
+                _ => "Samples".to_string(),
+            }
+        })
+    };
+    let cell = move |stats: StatsOf, figure: fn(Stats) -> f64| {
+        move || locale::percent(summary.with(|s| s.as_ref().and_then(stats)).map(figure))
     };
     view! {
         <table class="summary-table">
@@ -423,9 +464,9 @@ fn SummaryTable(summary: Summary) -> impl IntoView {
                 {rows.into_iter().map(|(name, stats)| view! {
                     <tr>
                         <th scope="row">{name}</th>
-                        <td>{locale::percent(stats.map(|s| s.avg))}</td>
-                        <td>{locale::percent(stats.map(|s| s.min))}</td>
-                        <td>{locale::percent(stats.map(|s| s.max))}</td>
+                        <td>{cell(stats, |s| s.avg)}</td>
+                        <td>{cell(stats, |s| s.min)}</td>
+                        <td>{cell(stats, |s| s.max)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
