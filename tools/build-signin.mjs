@@ -5,6 +5,7 @@
 // Called by tools/post-build.mjs with the staging directory and index.html.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { minifyModule } from "./minify.mjs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +31,8 @@ export function buildSignin({ dir, indexHtml, hash, sri, release, appAssets = []
       wasmPath = join(out, "signin_opt.wasm");
     }
     const wasm = readFileSync(wasmPath);
-    const glue = readFileSync(join(out, "signin.js"), "utf8");
+    const bound = readFileSync(join(out, "signin.js"), "utf8");
+    const glue = release ? minifyModule(bound) : bound;
     const wasmName = `signin-${hash(wasm)}_bg.wasm`;
     const glueName = `signin-${hash(glue)}.js`;
     writeFileSync(join(dir, wasmName), wasm);

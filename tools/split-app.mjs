@@ -6,6 +6,7 @@
 //                    → main wasm + one chunk per page + shared chunks + a loader
 //   wasm-bindgen     the main wasm, keeping the exports the chunks link against
 //   wasm-opt -Oz     every piece (release)
+//   esbuild          the glue, minified (release)
 //
 // trunk's file names stay (its loader, the preload links and /login's prefetch
 // name them; they are hashes of the same linked wasm, so a name still means one
@@ -18,6 +19,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { minifyModule } from "./minify.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -63,7 +65,7 @@ export function splitApp({ dir, hash, release }) {
 
     // Only the import specifiers: the import object keeps the wasm's own module name.
     const glue = readFileSync(join(bound, "dashboard.js"), "utf8").replaceAll(`from "./__wasm_split.js"`, `from "./${loaderName}"`);
-    writeFileSync(join(dir, glueName), glue);
+    writeFileSync(join(dir, glueName), release ? minifyModule(glue) : glue);
     writeFileSync(join(dir, wasmName), optimised(join(bound, "dashboard_bg.wasm")));
 
     return { loaderName, pageChunks: pageChunks(loader, renamed) };
