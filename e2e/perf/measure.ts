@@ -65,17 +65,28 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** A page a returning user opened before, and what it shows once it is open. */
+export interface EarlierVisit {
+  path: string;
+  shown: (page: Page) => Promise<void>;
+}
+
 /**
- * What a sign-in leaves in localStorage (the session, and the API base the app
- * keeps for its loader's early request), as JSON, to start later page loads as
- * a returning signed-in user.
+ * What a sign-in leaves in localStorage (the session, the API base the app
+ * keeps for its loader's early request) and, with `visit`, what an earlier
+ * visit of that page kept (the browser's number style), as JSON, to start
+ * later page loads as a returning signed-in user.
  */
-export async function sessionFor(browser: Browser, base: string, account: Account): Promise<string> {
+export async function sessionFor(browser: Browser, base: string, account: Account, visit?: EarlierVisit): Promise<string> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${base}/login`);
   await fillSignIn(page, account);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  if (visit) {
+    await page.goto(`${base}${visit.path}`);
+    await visit.shown(page);
+  }
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   await context.close();
   if (!JSON.parse(stored)["toolboxai.session"]) throw new Error("no session was stored after signing in");

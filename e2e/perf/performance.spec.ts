@@ -59,8 +59,10 @@ ${sections.join("\n\n")}
   console.log(report);
 });
 
+/** A returning user: signed in, and has opened their page before (the admin /observability, others /chat). */
 async function signInAs(browser: Browser, account: Account) {
-  return sessionFor(browser, stack.url, account);
+  const visit = account === credentials.admin ? routes[2] : routes[1];
+  return sessionFor(browser, stack.url, account, { path: visit.path, shown: visit.ready });
 }
 
 /** A fresh account with no tasks or conversations. */
@@ -248,9 +250,10 @@ per column, median, in milliseconds since navigation start. The browser's milest
 Navigation and Resource Timing (when the glue and the wasm finished downloading); the app's
 from its User Timing marks (\`src/browser/perf.rs\`), each set the first time the phase is
 reached. The gaps say where a load spends its time. The context starts with what a sign-in
-left in localStorage (the session, and the API base the app keeps), as for a returning user:
-the loader then asks for the first report itself while the wasm downloads
-(\`tools/boot/early-data.js\`).
+and an earlier visit of the page left in localStorage (the session, the API base the app
+keeps, the browser's number style), as for a returning administrator: the loader then asks
+for the first report itself while the wasm downloads (\`tools/boot/early-data.js\`), and the
+first figures need no \`Intl\` formatter (\`src/browser/locale.rs\`).
 
 | phase | no throttling | 4× CPU throttling |
 |---|---|---|
@@ -337,7 +340,7 @@ same run, cold cache, ${RUNS} runs per cell, median (min–max). "In the DOM" is
 moment the sign-in field exists (React: its email input; ours: "Email or username"),
 observed by a \`MutationObserver\` installed before any page script. Our \`/observability\`
 needs the API, so it is measured on the local stack (the reference backend, which also
-sends the assets compressed at build time) with a stored admin session; React's column
+sends the assets compressed at build time) with a stored admin session (a returning administrator: signed in, and has opened the page before); React's column
 there is its sign-in field, the first thing its users can use. The goals are those of
 issue 12.
 

@@ -58,6 +58,29 @@ test("on a phone the connection state is in words, not a colour alone, and the h
   expect(overflow).toBeLessThanOrEqual(0);
 });
 
+test("the number style kept from an earlier visit is used for its own locale only", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ locale: "de-DE", baseURL });
+  const page = await context.newPage();
+  await signIn(page, credentials.admin);
+  const keep = (style: object) => page.evaluate((s) => localStorage.setItem("toolboxai.number-style", JSON.stringify(s)), style);
+  const kept = () => page.evaluate(() => JSON.parse(localStorage.getItem("toolboxai.number-style") ?? "null"));
+  const cpu = page.locator("article#cpu .metric-value");
+  // Kept when the browser spoke English: read again for German, and kept anew.
+  await keep({ locale: "en-US", decimal: ".", group: "," });
+  await page.goto("/observability");
+  await expect(cpu).toHaveText(/^\d+,\d %/);
+  expect(await kept()).toEqual({ locale: "de-DE", decimal: ",", group: "." });
+  // Kept for German: used as kept, without asking Intl (a mark no locale uses shows it).
+  await keep({ locale: "de-DE", decimal: "·", group: null });
+  await page.reload();
+  await expect(cpu).toHaveText(/^\d+·\d %/);
+  // Unreadable: read again.
+  await keep({ locale: "de-DE", decimal: "12", group: "." });
+  await page.reload();
+  await expect(cpu).toHaveText(/^\d+,\d %/);
+  await context.close();
+});
+
 for (const [locale, pattern, percent, axis] of [
   ["en-US", /\b\d{1,2}:\d\d:\d\d\s?[AP]M\b/, /^\d+\.\d %/, { tick: /^1:05\sPM$/, day: "Dec 1", value: "42.5 %" }],
   ["de-DE", /\b\d\d:\d\d:\d\d\b(?!\s?[AP]M)/, /^\d+,\d %/, { tick: /^13:05$/, day: "1. Dez.", value: "42,5 %" }],

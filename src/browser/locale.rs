@@ -3,6 +3,7 @@
 //! and "42.5 %" in the US. The formatters are made once; the wording and units
 //! stay `dashboard_core::format`'s.
 
+use super::storage;
 use dashboard_core::format::{self, NumberStyle};
 use js_sys::Intl::{DateTimeFormat, DateTimeFormatOptions, DateTimeStyle, NumberFormat};
 use wasm_bindgen::JsValue;
@@ -15,7 +16,32 @@ thread_local! {
         o.set_day(js_sys::Intl::DayFormat::Numeric);
         o.set_month(js_sys::Intl::MonthFormat::Short);
     });
-    static NUMBERS: NumberStyle = number_style();
+    static NUMBERS: NumberStyle = kept_number_style().unwrap_or_else(measured_number_style);
+}
+
+/// Where the browser's number style is kept between visits.
+const NUMBER_STYLE_KEY: &str = "toolboxai.number-style";
+
+/// The browser's language, as `Intl` uses it by default.
+fn browser_locale() -> Option<String> {
+    web_sys::window()?.navigator().language()
+}
+
+/// The number style an earlier visit read for this locale. The first `Intl`
+/// formatter a page makes loads the locale's data (30–90 ms of main thread
+/// here, measured in docs/performance.md); with the style kept, a returning
+/// visitor's first figures need no `Intl` at all.
+fn kept_number_style() -> Option<NumberStyle> {
+    NumberStyle::from_stored(&storage::read(NUMBER_STYLE_KEY)?, &browser_locale()?)
+}
+
+/// The number style read from `Intl`, kept for the next visit.
+fn measured_number_style() -> NumberStyle {
+    let style = number_style();
+    if let Some(locale) = browser_locale() {
+        storage::write(NUMBER_STYLE_KEY, &style.to_stored(&locale));
+    }
+    style
 }
 
 /// The decimal mark and grouping separator of the browser's locale, read from
