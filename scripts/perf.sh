@@ -2,7 +2,7 @@
 # The performance report: bytes per route (with the budget of e2e/perf/budget.json),
 # load timings with and without 4x CPU throttling, memory and main-thread time over
 # 1,000 accelerated refreshes, 10,000 Pusher events through the client. Prints the
-# report and writes it to reports/performance.md (or $PERF_REPORT). ≈3 min when built.
+# report and writes it to reports/performance.md (or $PERF_REPORT). ≈10 min when built (2 cores).
 #   SKIP_BUILD=1 reuses dist/ and the backend build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
