@@ -5,7 +5,7 @@
 // Called by tools/post-build.mjs with the staging directory and index.html.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { minifyModule } from "./minify.mjs";
+import { glueFor } from "./minify.mjs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,8 +31,7 @@ export function buildSignin({ dir, indexHtml, hash, sri, release, appAssets = []
       wasmPath = join(out, "signin_opt.wasm");
     }
     const wasm = readFileSync(wasmPath);
-    const bound = readFileSync(join(out, "signin.js"), "utf8");
-    const glue = release ? minifyModule(bound) : bound;
+    const glue = glueFor(readFileSync(join(out, "signin.js"), "utf8"), release);
     const wasmName = `signin-${hash(wasm)}_bg.wasm`;
     const glueName = `signin-${hash(glue)}.js`;
     writeFileSync(join(dir, wasmName), wasm);

@@ -4,6 +4,7 @@
 // still find what they link against.
 import { transformSync } from "esbuild";
 
-export function minifyModule(code) {
-  return transformSync(code, { format: "esm", minify: true, legalComments: "none" }).code;
+/** The glue as a build sends it: minified in release, as written in debug. */
+export function glueFor(code, release) {
+  return release ? transformSync(code, { format: "esm", minify: true, legalComments: "none" }).code : code;
 }

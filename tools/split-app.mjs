@@ -19,7 +19,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { minifyModule } from "./minify.mjs";
+import { glueFor } from "./minify.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -65,7 +65,7 @@ export function splitApp({ dir, hash, release }) {
 
     // Only the import specifiers: the import object keeps the wasm's own module name.
     const glue = readFileSync(join(bound, "dashboard.js"), "utf8").replaceAll(`from "./__wasm_split.js"`, `from "./${loaderName}"`);
-    writeFileSync(join(dir, glueName), release ? minifyModule(glue) : glue);
+    writeFileSync(join(dir, glueName), glueFor(glue, release));
     writeFileSync(join(dir, wasmName), optimised(join(bound, "dashboard_bg.wasm")));
 
     return { loaderName, pageChunks: pageChunks(loader, renamed) };

@@ -201,13 +201,13 @@ fn MetricCard(
             value.get().flatten().unwrap_or(0.0).clamp(0.0, 100.0)
         )
     };
-    // Built once when the first report arrives; a refresh rewrites only the texts that changed.
-    let has_value = Memo::new(move |_| value.with(Option::is_some));
     view! {
         <article id=id class=move || format!("card metric-card {}", level_class(lvl())) aria-labelledby=format!("{id}-heading")>
             <h2 id=format!("{id}-heading")>{title}</h2>
+            // Built once when the first report arrives (`Show` memoises its
+            // condition); a refresh rewrites only the texts that changed.
             <Show
-                when=move || has_value.get()
+                when=move || value.with(Option::is_some)
                 fallback=|| view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }
             >
                 <p class="metric-value">
@@ -288,22 +288,21 @@ pub(crate) fn NetworkCard() -> impl IntoView {
         feed.metrics
             .with(|m| m.history().last().map(|p| (p.rx_bps, p.tx_bps)))
     });
-    // Only the texts change with each report, not the nodes around them.
-    let has_net = Memo::new(move |_| net.with(Option::is_some));
     view! {
         <article id="network" class="card metric-card level-unknown" aria-labelledby="network-heading">
             <h2 id="network-heading">"Network"</h2>
-            {move || match has_net.get() {
-                false => view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }.into_any(),
-                true => view! {
-                    <p class="metric-value metric-value-small">
-                        <span title="Received">"↓ " {move || locale::rate(rates.get().and_then(|r| r.0))}</span>
-                        <span class="visually-hidden">" received, "</span>
-                        <span title="Sent">" ↑ " {move || locale::rate(rates.get().and_then(|r| r.1))}</span>
-                        <span class="visually-hidden">" sent"</span>
-                    </p>
-                }.into_any(),
-            }}
+            // Only the texts change with each report, not the nodes around them.
+            <Show
+                when=move || net.with(Option::is_some)
+                fallback=|| view! { <div class="skeleton value-skeleton" aria-hidden="true"></div> }
+            >
+                <p class="metric-value metric-value-small">
+                    <span title="Received">"↓ " {move || locale::rate(rates.get().and_then(|r| r.0))}</span>
+                    <span class="visually-hidden">" received, "</span>
+                    <span title="Sent">" ↑ " {move || locale::rate(rates.get().and_then(|r| r.1))}</span>
+                    <span class="visually-hidden">" sent"</span>
+                </p>
+            </Show>
             <dl class="facts">
                 {fact("Received in total", move || net.get().and_then(|n| n.bytes_recv).map(|b| locale::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
                 {fact("Sent in total", move || net.get().and_then(|n| n.bytes_sent).map(|b| locale::bytes(b as f64)).unwrap_or_else(|| format::MISSING.into()))}
@@ -417,10 +416,9 @@ pub(crate) fn SummaryCard(
 /// refresh rewrites only the figures that changed.
 #[component]
 fn SummaryBody(summary: Signal<Option<Summary>>) -> impl IntoView {
-    let has_summary = Memo::new(move |_| summary.with(Option::is_some));
     view! {
         <Show
-            when=move || has_summary.get()
+            when=move || summary.with(Option::is_some)
             fallback=|| view! { <p class="muted">"No samples in this window yet."</p> }
         >
             <SummaryTable summary />
