@@ -155,6 +155,45 @@ test.describe("live metrics", () => {
     await expect.poll(() => times.filter((t) => t >= shownAt).length, { timeout: 1_000 }).toBeGreaterThanOrEqual(1);
   });
 
+  test("the first figures are painted before the charts and panels below them are built", async ({ page }) => {
+    // What the page shows at the moment its first CPU figure appears, and how
+    // many frames the browser had drawn then and when the charts arrived.
+    await page.addInitScript(() => {
+      const seen = ((window as unknown as { __firstPaint: Record<string, unknown> }).__firstPaint = {});
+      let frames = 0;
+      const tick = () => {
+        frames++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      new MutationObserver(() => {
+        const figure = document.querySelector("article#cpu .metric-value")?.textContent ?? "";
+        if (!("figureFrame" in seen) && /^\d+(\.\d)? %/.test(figure)) {
+          Object.assign(seen, {
+            figureFrame: frames,
+            chartsThen: document.querySelector(".chart-grid") !== null,
+            placeholderThen: document.querySelector(".obs-deferred") !== null,
+          });
+        }
+        if (!("chartsFrame" in seen) && document.querySelector(".chart-grid")) seen.chartsFrame = frames;
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    // The stored history waits until the first report has been shown, so
+    // that the figures are what the page has first.
+    await page.route(/\/infrastructure\/series/, async (route) => {
+      await page.waitForFunction(() => "figureFrame" in (window as unknown as { __firstPaint: object }).__firstPaint);
+      await route.continue();
+    });
+    await openAsAdmin(page);
+    await expect(page.locator("#cpu-chart canvas").first()).toBeVisible();
+    const seen = await page.evaluate(() => (window as unknown as { __firstPaint: Record<string, number | boolean> }).__firstPaint);
+    expect(seen.chartsThen).toBe(false);
+    expect(seen.placeholderThen).toBe(true);
+    // At least one frame was drawn between the figures and the charts.
+    expect(seen.chartsFrame as number).toBeGreaterThan(seen.figureFrame as number);
+    await expect.poll(() => readings(page, "cpu-chart")).toBeGreaterThanOrEqual(1);
+  });
+
   test("the chart library is downloaded only for observability", async ({ page }) => {
     const echarts: string[] = [];
     page.on("request", (r) => /\/echarts-[0-9a-f]+\.js$/.test(r.url()) && echarts.push(r.url()));

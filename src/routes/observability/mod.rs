@@ -212,6 +212,7 @@ pub fn ObservabilityPage() -> impl IntoView {
             .with(|m| m.freshness() != Freshness::Loading || !m.history().is_empty())
     });
     let charts = use_charts(first_answer_or_points.into());
+    let figures_painted = crate::hooks::use_after_paint(first_answer_or_points.into());
 
     // View state lives in the URL. A range change is a new history entry (back
     // and forward move between ranges); interval and window replace the entry.
@@ -302,12 +303,12 @@ pub fn ObservabilityPage() -> impl IntoView {
                     <panels::NetworkCard />
                 </div>
             </div>
-            // The rest is built once the figures above have something to show:
-            // the first render stays small (with a cold cache every wasm
-            // function is compiled on its first call), so the first data is
-            // not kept waiting by charts and panels below it.
+            // The rest is built once the figures above have something to show
+            // and have been painted: the first render stays small (with a cold
+            // cache every wasm function is compiled on its first call), so the
+            // first data is not kept waiting by charts and panels below it.
             <Show
-                when=move || first_answer_or_points.get()
+                when=move || figures_painted.get()
                 fallback=|| view! { <div class="skeleton obs-deferred" aria-hidden="true"></div> }
             >
                 <figures::ChartGrid charts stored_history />
