@@ -22,7 +22,7 @@ pub(crate) struct BootError {
     pub detail: String,
 }
 
-/// Where the loader (`boot-*.js`) leaves the config request it started while
+/// Where the loader (`early-*.js`) leaves the config request it started while
 /// the wasm was still downloading.
 const EARLY_REQUEST: &str = "__appConfigRequest";
 

@@ -4,10 +4,11 @@
 // 0. The app's wasm is split by page (tools/split-app.mjs): the chat and the
 //    observability page are chunks fetched when their route opens.
 // 1. trunk inlines its wasm loader as <script type="module">; our CSP forbids
-//    inline scripts, so it moves to a hashed boot-<hash>.js with SRI. It starts
-//    the runtime config request first, so that it runs while the wasm loads,
-//    and on /observability the first report (tools/boot/early-data.js); a tiny
-//    async pagechunks-<hash>.js asks for the current page's wasm chunks.
+//    inline scripts, so it moves to a hashed boot-<hash>.js with SRI. A tiny
+//    async early-<hash>.js in the head asks for what the app needs first while
+//    the glue and the wasm download: the runtime config, the current page's
+//    wasm chunks and, on /observability, the first report
+//    (tools/boot/early-data.js).
 // 2. The ECharts subset the dashboard uses is bundled from the npm package
 //    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
 //    observability page, which finds its URL in <meta name="echarts-bundle">.
@@ -49,20 +50,22 @@ if (!match) {
   console.error("post-build: no inline module script found in index.html");
   process.exit(1);
 }
-// The runtime config is asked for while the wasm downloads and compiles;
-// src/boot.rs takes this request instead of starting its own.
-const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
-const boot = earlyConfig + earlyData() + match[1].trim() + "\n";
+const boot = match[1].trim() + "\n";
 const bootName = `boot-${hash(boot)}.js`;
 writeFileSync(join(dir, bootName), boot);
-// The page's chunks are asked for by a tiny async script of their own: the boot
-// module's body runs only once its imports (the glue) are in.
-const chunksScript = pageChunks(split.pageChunks);
-const chunksName = `pagechunks-${hash(chunksScript)}.js`;
-writeFileSync(join(dir, chunksName), chunksScript);
+// What the app needs first is asked for by a tiny async script of its own: the
+// boot module's body runs only once its imports (the glue) are in, this one as
+// soon as it arrives, so the answers (the report's body included) are read
+// while the main thread is still free. The runtime config: src/boot.rs takes
+// this request instead of starting its own. Should it ever run after the app
+// started, the app has asked for everything itself and these go unused.
+const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
+const earlyScript = earlyConfig + earlyData() + pageChunks(split.pageChunks);
+const earlyName = `early-${hash(earlyScript)}.js`;
+writeFileSync(join(dir, earlyName), earlyScript);
 html = html.replace(
   inline,
-  `<script async src="/${chunksName}" integrity="${sri(chunksScript)}" crossorigin="anonymous"></script>\n` +
+  `<script async src="/${earlyName}" integrity="${sri(earlyScript)}" crossorigin="anonymous"></script>\n` +
     `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`,
 );
 html = html.replace("</head>", `  <link rel="modulepreload" href="/${split.loaderName}" crossorigin="anonymous">\n  </head>`);

@@ -3,7 +3,7 @@
 // (quality 11) compressed, compressing each file once and keeping the bytes,
 // the way a CDN serves a deployment. The React build and ours are served by it
 // with the same settings, so their load times compare the apps, not servers.
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import { readFileSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -29,7 +29,17 @@ export interface StaticSite {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticSite> {
+/**
+ * Requests the static files do not answer, sent on to a backend as they are, as
+ * Vercel's rewrites send `/api/*` to the API (our `/observability` needs the
+ * API; served this way its assets come from the same server as React's).
+ */
+export interface Proxy {
+  target: string;
+  forwards: (path: string) => boolean;
+}
+
+export async function serveStatic(root: string, proxy?: Proxy): Promise<StaticSite> {
   const cache = new Map<string, { body: Buffer; br: Buffer | null }>();
   const load = (file: string) => {
     let entry = cache.get(file);
@@ -52,6 +62,19 @@ export async function serveStatic(root: string): Promise<StaticSite> {
   };
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    if (proxy?.forwards(path)) {
+      const target = new URL(req.url ?? "/", proxy.target);
+      const forwarded = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forwarded.on("error", () => {
+        res.writeHead(502);
+        res.end();
+      });
+      req.pipe(forwarded);
+      return;
+    }
     const safe = normalize(path).replace(/^(\.\.[/\\])+/, "");
     let file = join(root, safe);
     // Clean URLs, as Vercel's `cleanUrls`: /login finds login.html.

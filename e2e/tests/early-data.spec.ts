@@ -1,4 +1,4 @@
-// The first report of /observability is asked for by the loader (boot-*.js,
+// The first report of /observability is asked for by the loader (early-*.js,
 // tools/boot/early-data.js) while the wasm downloads, and the app takes that
 // answer instead of sending the same request: data before decoration.
 import type { Page } from "@playwright/test";

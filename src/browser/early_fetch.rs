@@ -5,8 +5,37 @@
 use std::cell::Cell;
 use wasm_bindgen::JsCast;
 
-/// `window.__earlyGets`: API path → `{ token, response: Promise<Response> }`.
+/// `window.__earlyGets`: API path → `{ token, answer: Promise<answer> }`, the
+/// answer being `{ url, status, retryAfter, body }` (the body already read).
 const EARLY_GETS: &str = "__earlyGets";
+
+/// What the loader's request was answered, as the loader read it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct EarlyAnswer {
+    /// The URL that answered (after redirects).
+    pub url: String,
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+impl EarlyAnswer {
+    /// Read from the loader's object; anything missing or of another type
+    /// means no answer (the app then sends its own request).
+    pub(crate) fn from_js(value: &wasm_bindgen::JsValue) -> Option<Self> {
+        let field = |name: &str| js_sys::Reflect::get(value, &name.into()).ok();
+        let status = field("status")?.as_f64()?;
+        if !(100.0..=599.0).contains(&status) || status.fract() != 0.0 {
+            return None;
+        }
+        Some(Self {
+            url: field("url")?.as_string()?,
+            status: status as u16,
+            retry_after: field("retryAfter").and_then(|v| v.as_string()),
+            body: field("body")?.as_string()?,
+        })
+    }
+}
 
 thread_local! {
     /// Set once nothing is left to take: every later request (each poll) skips
@@ -43,7 +72,7 @@ pub(crate) fn take(path: &str, token: Option<&str>) -> Option<js_sys::Promise> {
     if early_token.as_deref() != token {
         return None;
     }
-    js_sys::Reflect::get(&entry, &"response".into())
+    js_sys::Reflect::get(&entry, &"answer".into())
         .ok()?
         .dyn_into::<js_sys::Promise>()
         .ok()
@@ -61,7 +90,7 @@ mod tests {
         let entry = js_sys::Object::new();
         let response = js_sys::Promise::resolve(&wasm_bindgen::JsValue::from_str("answer"));
         js_sys::Reflect::set(&entry, &"token".into(), &token.into()).unwrap();
-        js_sys::Reflect::set(&entry, &"response".into(), &response).unwrap();
+        js_sys::Reflect::set(&entry, &"answer".into(), &response).unwrap();
         js_sys::Reflect::set(&gets, &path.into(), &entry).unwrap();
         js_sys::Reflect::set(&window, &EARLY_GETS.into(), &gets).unwrap();
         response
@@ -90,6 +119,49 @@ mod tests {
         );
         let _ = leave("/api/report", "t");
         assert!(take("/api/report", None).is_none(), "an anonymous request");
+    }
+
+    fn answer_object(pairs: &[(&str, wasm_bindgen::JsValue)]) -> wasm_bindgen::JsValue {
+        let object = js_sys::Object::new();
+        for (key, value) in pairs {
+            js_sys::Reflect::set(&object, &(*key).into(), value).unwrap();
+        }
+        object.into()
+    }
+
+    #[wasm_bindgen_test]
+    fn an_answer_is_read_whole_or_not_at_all() {
+        let url = ("url", "https://app.example/api/report".into());
+        let body = ("body", "{\"ok\":true}".into());
+        let read = EarlyAnswer::from_js(&answer_object(&[
+            url.clone(),
+            ("status", 429.into()),
+            ("retryAfter", "30".into()),
+            body.clone(),
+        ]))
+        .expect("a whole answer");
+        assert_eq!(read.status, 429);
+        assert_eq!(read.retry_after.as_deref(), Some("30"));
+        assert_eq!(read.body, "{\"ok\":true}");
+        let without_retry = EarlyAnswer::from_js(&answer_object(&[
+            url.clone(),
+            ("status", 200.into()),
+            ("retryAfter", wasm_bindgen::JsValue::NULL),
+            body.clone(),
+        ]))
+        .expect("no Retry-After is fine");
+        assert_eq!(without_retry.retry_after, None);
+        for broken in [
+            answer_object(&[url.clone(), ("status", "200".into()), body.clone()]),
+            answer_object(&[url.clone(), ("status", 200.5.into()), body.clone()]),
+            answer_object(&[url.clone(), ("status", 0.into()), body.clone()]),
+            answer_object(&[url.clone(), ("status", 200.into())]),
+            answer_object(&[("status", 200.into()), body.clone()]),
+            wasm_bindgen::JsValue::from_str("not an object"),
+            wasm_bindgen::JsValue::UNDEFINED,
+        ] {
+            assert_eq!(EarlyAnswer::from_js(&broken), None, "{broken:?}");
+        }
     }
 
     #[wasm_bindgen_test]

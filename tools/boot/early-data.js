@@ -1,5 +1,5 @@
-// Part of the app's loader (tools/post-build.mjs puts it in boot-<hash>.js,
-// after the config request and before the wasm is fetched). A signed-in
+// Part of the app's loader (tools/post-build.mjs puts it in early-<hash>.js, the
+// async script in the HTML head, after the config request). A signed-in
 // administrator who opens /observability waits for the first report, and the
 // app can only ask for it once its wasm has downloaded, compiled and mounted
 // the page. So the loader asks for it now, with the stored session's token, at
@@ -35,11 +35,19 @@ window.__earlyGets = {};
     return;
   }
   if (url.origin !== location.origin) return;
-  const response = fetch(url.href, {
+  // The body is read here as well: when the app asks, the whole answer is in,
+  // and it builds the page with the figures in one go (a body read of its own
+  // would wait for a task of its own, after a paint of an empty page).
+  const answer = fetch(url.href, {
     headers: { Accept: "application/json", Authorization: `Bearer ${token}` },
     credentials: "same-origin",
-  });
+  }).then(async (response) => ({
+    url: response.url,
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: await response.text(),
+  }));
   // Not awaited by anyone if the app never asks: no unhandled rejection.
-  response.catch(() => {});
-  window.__earlyGets[path] = { token, response };
+  answer.catch(() => {});
+  window.__earlyGets[path] = { token, answer };
 })();

@@ -11,7 +11,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use web_sys::{AbortController, RequestCredentials};
 
 /// Default time limit of one request.
@@ -200,25 +199,27 @@ impl ApiRequest {
             abort.abort();
         });
 
-        let result = match self.early_answer(token).await {
-            Some(response) => Ok(response),
-            None => self.build(token, &controller)?.send().await,
+        let (status, retry_after, body) = match self.early_answer(token).await {
+            Some(answer) => (answer.status, answer.retry_after, Ok(answer.body)),
+            None => {
+                let result = self.build(token, &controller)?.send().await;
+                if timed_out.get() {
+                    return Err(ApiError::Timeout {
+                        after_ms: self.timeout_ms,
+                    });
+                }
+                let response = result.map_err(|_| ApiError::Network)?;
+                let retry_after = response.headers().get("retry-after");
+                let body = response.text().await.map_err(|_| ApiError::Network);
+                (response.status(), retry_after, body)
+            }
         };
         if timed_out.get() {
             return Err(ApiError::Timeout {
                 after_ms: self.timeout_ms,
             });
         }
-        let response = result.map_err(|_| ApiError::Network)?;
-        let status = response.status();
-        let retry_after = response.headers().get("retry-after");
-        let body = response.text().await;
-        if timed_out.get() {
-            return Err(ApiError::Timeout {
-                after_ms: self.timeout_ms,
-            });
-        }
-        let body = body.map_err(|_| ApiError::Network)?;
+        let body = body?;
         if (200..300).contains(&status) {
             Ok(body)
         } else {
@@ -233,7 +234,7 @@ impl ApiRequest {
 
     /// The loader's answer to this very request (same path, token and URL),
     /// when it sent one before the app ran (`browser::early_fetch`).
-    async fn early_answer(&self, token: Option<&str>) -> Option<gloo_net::http::Response> {
+    async fn early_answer(&self, token: Option<&str>) -> Option<early_fetch::EarlyAnswer> {
         if self.method != Method::Get || self.body.is_some() {
             return None;
         }
@@ -247,9 +248,9 @@ impl ApiRequest {
             futures::future::Either::Left((Ok(raw), _)) => raw,
             _ => return None,
         };
-        let response = raw.dyn_into::<web_sys::Response>().ok()?;
+        let answer = early_fetch::EarlyAnswer::from_js(&raw)?;
         // Another base URL in the config than the loader read: ours is sent.
-        (Some(response.url()) == absolute_url(&self.url)).then(|| response.into())
+        (Some(answer.url.as_str()) == absolute_url(&self.url).as_deref()).then_some(answer)
     }
 
     fn build(
