@@ -5,7 +5,7 @@
 //    observability page are chunks fetched when their route opens.
 // 1. trunk inlines its wasm loader as <script type="module">; our CSP forbids
 //    inline scripts, so it moves to a hashed boot-<hash>.js with SRI. A tiny
-//    async early-<hash>.js in the head asks for what the app needs first while
+//    deferred early-<hash>.js before it asks for what the app needs first while
 //    the glue and the wasm download: the runtime config, the current page's
 //    wasm chunks and, on /observability, the first report
 //    (tools/boot/early-data.js).
@@ -53,19 +53,21 @@ if (!match) {
 const boot = match[1].trim() + "\n";
 const bootName = `boot-${hash(boot)}.js`;
 writeFileSync(join(dir, bootName), boot);
-// What the app needs first is asked for by a tiny async script of its own: the
-// boot module's body runs only once its imports (the glue) are in, this one as
-// soon as it arrives, so the answers (the report's body included) are read
-// while the main thread is still free. The runtime config: src/boot.rs takes
-// this request instead of starting its own. Should it ever run after the app
-// started, the app has asked for everything itself and these go unused.
+// What the app needs first is asked for by a tiny deferred script of its own:
+// the boot module's body runs only once its imports (the glue) are in, this one
+// as soon as the document is parsed, so the answers (the report's body
+// included) are read while the main thread is still free. Deferred, not async:
+// deferred scripts and module scripts run in document order, so it always runs
+// before the app (an async one may run after it, when the app has asked for
+// everything itself). The runtime config: src/boot.rs takes this request
+// instead of starting its own.
 const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
 const earlyScript = earlyConfig + earlyData() + pageChunks(split.pageChunks);
 const earlyName = `early-${hash(earlyScript)}.js`;
 writeFileSync(join(dir, earlyName), earlyScript);
 html = html.replace(
   inline,
-  `<script async src="/${earlyName}" integrity="${sri(earlyScript)}" crossorigin="anonymous"></script>\n` +
+  `<script defer src="/${earlyName}" integrity="${sri(earlyScript)}" crossorigin="anonymous"></script>\n` +
     `<script type="module" src="/${bootName}" integrity="${sri(boot)}" crossorigin="anonymous"></script>`,
 );
 html = html.replace("</head>", `  <link rel="modulepreload" href="/${split.loaderName}" crossorigin="anonymous">\n  </head>`);

@@ -1,5 +1,5 @@
 // Part of the app's loader (tools/post-build.mjs puts it in early-<hash>.js, the
-// async script in the HTML head, after the config request). A signed-in
+// deferred script before the boot module, after the config request). A signed-in
 // administrator who opens /observability waits for the first report, and the
 // app can only ask for it once its wasm has downloaded, compiled and mounted
 // the page. So the loader asks for it now, with the stored session's token, at
