@@ -37,10 +37,14 @@ const storedToken = (page: Page) => page.evaluate(() => JSON.parse(localStorage.
 test("a signed-in admin's first report is sent while the wasm loads, once, and shown", async ({ page, consoleErrors }) => {
   await openAsAdmin(page);
   const reports = watchReports(page);
+  const configs: string[] = [];
+  page.on("request", (r) => new URL(r.url()).pathname === "/app-config.json" && configs.push(r.url()));
   await page.reload();
   await expect(page.locator("article#cpu .metric-value")).toHaveText(/^\d+(\.\d)? %/);
   // Taken by the app, not asked for a second time (the next refresh is 5 s away).
   expect(reports).toEqual([`Bearer ${await storedToken(page)}`]);
+  // The loader's script runs before the app: the runtime config is asked for once.
+  expect(configs).toHaveLength(1);
   const { reportSent, wasmStarted } = await startTimes(page);
   expect(reportSent).toBeLessThan(wasmStarted);
   expect(consoleErrors).toEqual([]);
