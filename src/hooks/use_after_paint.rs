@@ -1,7 +1,8 @@
 //! `use_after_paint`: follows `when`, but turns true only in a task of its own
 //! after the browser has painted the frame in which `when` did. What a page
 //! builds behind it therefore never delays the paint of what it shows first
-//! (the figures before the charts and panels below them).
+//! (the figures before the charts and panels below them). A hidden tab draws no
+//! frames: there it turns true once the tab is shown.
 
 use leptos::prelude::*;
 use std::time::Duration;
