@@ -1,10 +1,9 @@
 //! Start-up: load `/app-config.json` before anything talks to a backend.
 
-use crate::services::api::ApiError;
+use crate::browser::early_fetch;
+use crate::services::api::{ApiError, DEFAULT_TIMEOUT_MS};
 use dashboard_core::config::AppConfig;
-use gloo_net::http::{Request, Response};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use gloo_net::http::Request;
 use web_sys::RequestCache;
 
 pub(crate) const CONFIG_PATH: &str = "/app-config.json";
@@ -22,49 +21,47 @@ pub(crate) struct BootError {
     pub detail: String,
 }
 
-/// Where the loader (`early-*.js`) leaves the config request it started while
-/// the wasm was still downloading.
-const EARLY_REQUEST: &str = "__appConfigRequest";
-
-/// The request the loader started, taken once (a retry fetches anew).
-fn early_request() -> Option<js_sys::Promise> {
-    let window = web_sys::window()?;
-    let value = js_sys::Reflect::get(&window, &EARLY_REQUEST.into()).ok()?;
-    let _ = js_sys::Reflect::delete_property(&window, &EARLY_REQUEST.into());
-    value.dyn_into::<js_sys::Promise>().ok()
+/// What `/app-config.json` answered: its status, and its body unless reading it failed.
+struct ConfigAnswer {
+    status: u16,
+    body: Option<String>,
 }
 
-async fn fetch_config() -> Result<Response, gloo_net::Error> {
-    if let Some(request) = early_request() {
-        if let Ok(raw) = JsFuture::from(request).await {
-            if let Ok(raw) = raw.dyn_into::<web_sys::Response>() {
-                return Ok(Response::from(raw));
-            }
-        }
-        // The early request failed: one more try of our own says why.
+/// The loader's answer (`early-*.js` asks for the config while the wasm still
+/// downloads), or our own request when it sent none or it failed (a request
+/// of our own then says why).
+async fn fetch_config() -> Result<ConfigAnswer, gloo_net::Error> {
+    if let Some(answer) = early_fetch::answer(CONFIG_PATH, None, DEFAULT_TIMEOUT_MS).await {
+        return Ok(ConfigAnswer {
+            status: answer.status,
+            body: Some(answer.body),
+        });
     }
-    Request::get(CONFIG_PATH)
+    let response = Request::get(CONFIG_PATH)
         .cache(RequestCache::NoStore)
         .header("Accept", "application/json")
         .send()
-        .await
+        .await?;
+    Ok(ConfigAnswer {
+        status: response.status(),
+        body: response.text().await.ok(),
+    })
 }
 
 pub(crate) async fn load_config() -> Result<AppConfig, BootError> {
-    let response = fetch_config().await.map_err(|_| BootError {
+    let ConfigAnswer { status, body } = fetch_config().await.map_err(|_| BootError {
         title: "The dashboard could not load its configuration".into(),
         detail: format!("{} {CONFIG_PATH}", ApiError::Network.user_message()),
     })?;
-    if response.status() != 200 {
+    if status != 200 {
         return Err(BootError {
             title: "The dashboard configuration is missing".into(),
             detail: format!(
-                "{CONFIG_PATH} answered HTTP {}. The deployment must provide this file.",
-                response.status()
+                "{CONFIG_PATH} answered HTTP {status}. The deployment must provide this file."
             ),
         });
     }
-    let text = response.text().await.map_err(|_| BootError {
+    let text = body.ok_or_else(|| BootError {
         title: "The dashboard could not load its configuration".into(),
         detail: format!("Reading {CONFIG_PATH} failed."),
     })?;

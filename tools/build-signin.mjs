@@ -5,7 +5,7 @@
 // Called by tools/post-build.mjs with the staging directory and index.html.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { glueFor } from "./minify.mjs";
+import { classicScriptFor, glueFor } from "./minify.mjs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +45,7 @@ export function buildSignin({ dir, indexHtml, hash, sri, release, appAssets = []
       `dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));\n`;
     const bootName = `signinboot-${hash(boot)}.js`;
     writeFileSync(join(dir, bootName), boot);
-    const early = readFileSync(join(toolsDir, "signin/early.js"), "utf8");
+    const early = classicScriptFor(readFileSync(join(toolsDir, "signin/early.js"), "utf8"), release);
     const earlyName = `signinearly-${hash(early)}.js`;
     writeFileSync(join(dir, earlyName), early);
 

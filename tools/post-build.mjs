@@ -24,6 +24,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { buildSignin } from "./build-signin.mjs";
+import { classicScriptFor } from "./minify.mjs";
 import { splitApp } from "./split-app.mjs";
 
 const toolsDir = dirname(fileURLToPath(import.meta.url));
@@ -59,10 +60,8 @@ writeFileSync(join(dir, bootName), boot);
 // included) are read while the main thread is still free. Deferred, not async:
 // deferred scripts and module scripts run in document order, so it always runs
 // before the app (an async one may run after it, when the app has asked for
-// everything itself). The runtime config: src/boot.rs takes this request
-// instead of starting its own.
-const earlyConfig = `window.__appConfigRequest = fetch("/app-config.json", { cache: "no-store", headers: { Accept: "application/json" } });\n`;
-const earlyScript = earlyConfig + earlyData() + pageChunks(split.pageChunks);
+// everything itself).
+const earlyScript = classicScriptFor(earlyData() + pageChunks(split.pageChunks), release);
 const earlyName = `early-${hash(earlyScript)}.js`;
 writeFileSync(join(dir, earlyName), earlyScript);
 html = html.replace(
@@ -90,10 +89,12 @@ function earlyData() {
   const sessionKey = read("crates/dashboard-core/src/session/mod.rs", /pub const STORAGE_KEY: &str = "([^"]+)";/, "STORAGE_KEY");
   const reportPath = read("src/routes/observability/mod.rs", /pub\(crate\) const REPORT_PATH: &str = "([^"]+)";/, "REPORT_PATH");
   const apiBaseKey = read("src/boot.rs", /pub\(crate\) const API_BASE_KEY: &str = "([^"]+)";/, "API_BASE_KEY");
+  const configPath = read("src/boot.rs", /pub\(crate\) const CONFIG_PATH: &str = "([^"]+)";/, "CONFIG_PATH");
   return readFileSync(join(toolsDir, "boot/early-data.js"), "utf8")
     .replaceAll("__SESSION_KEY__", sessionKey)
     .replaceAll("__API_BASE_KEY__", apiBaseKey)
-    .replaceAll("__REPORT_PATH__", reportPath);
+    .replaceAll("__REPORT_PATH__", reportPath)
+    .replaceAll("__CONFIG_PATH__", configPath);
 }
 
 // 2. ECharts.

@@ -142,6 +142,20 @@ test("a missing or unreadable runtime configuration shows an error screen", asyn
   await expect(page.getByRole("alert")).toContainText("not valid JSON");
 });
 
+test("when the loader's request for the runtime configuration fails, the app asks for it itself and starts", async ({ page, consoleErrors }) => {
+  // The loader (early-*.js) asks first; only that request fails, as a dropped connection would.
+  const configs: string[] = [];
+  await page.route("**/app-config.json", (route) => {
+    configs.push(route.request().url());
+    return configs.length === 1 ? route.abort("connectionreset") : route.fallback();
+  });
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "ToolBoxAI Dashboard" })).toBeVisible();
+  expect(configs).toHaveLength(2);
+  // The loader's failed request is the only error the browser reports.
+  expect(consoleErrors.filter((e) => !e.includes("ERR_CONNECTION_RESET"))).toEqual([]);
+});
+
 test("the layout fits a phone screen", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto("/");

@@ -1,11 +1,13 @@
 //! The GET requests the loader started before the app ran
-//! (`tools/boot/early-data.js`: the first report on `/observability`), taken
-//! once by the API client instead of sending the same request again.
+//! (`tools/boot/early-data.js`: the runtime config, and the first report on
+//! `/observability`), their bodies already read; each is taken once, by
+//! `boot::load_config` and by the API client, instead of sending the same
+//! request again.
 
 use std::cell::Cell;
 use wasm_bindgen::JsCast;
 
-/// `window.__earlyGets`: API path → `{ token, answer: Promise<answer> }`, the
+/// `window.__earlyGets`: path → `{ token, answer: Promise<answer> }`, the
 /// answer being `{ url, status, retryAfter, body }` (the body already read).
 const EARLY_GETS: &str = "__earlyGets";
 
@@ -43,9 +45,22 @@ thread_local! {
     static DRAINED: Cell<bool> = const { Cell::new(false) };
 }
 
+/// The loader's answer for `path`, if it sent that request with this bearer
+/// token (none: an anonymous one) and the answer is in within `limit_ms`. A
+/// failed, late or malformed one is not waited for again: the caller sends its own.
+pub(crate) async fn answer(path: &str, token: Option<&str>, limit_ms: u32) -> Option<EarlyAnswer> {
+    let promise = take(path, token)?;
+    let answer = wasm_bindgen_futures::JsFuture::from(promise);
+    let limit = gloo_timers::future::TimeoutFuture::new(limit_ms);
+    match futures::future::select(answer, limit).await {
+        futures::future::Either::Left((Ok(raw), _)) => EarlyAnswer::from_js(&raw),
+        _ => None,
+    }
+}
+
 /// The loader's request for `path`, if it started one with this bearer token.
 /// Taken at most once: a later request of the same path goes to the network.
-pub(crate) fn take(path: &str, token: Option<&str>) -> Option<js_sys::Promise> {
+fn take(path: &str, token: Option<&str>) -> Option<js_sys::Promise> {
     if DRAINED.with(Cell::get) {
         return None;
     }
@@ -162,6 +177,64 @@ mod tests {
         ] {
             assert_eq!(EarlyAnswer::from_js(&broken), None, "{broken:?}");
         }
+    }
+
+    /// Leaves an anonymous request (as the loader's config request) whose answer is `answer`.
+    fn leave_anonymous(path: &str, answer: &wasm_bindgen::JsValue) {
+        DRAINED.with(|d| d.set(false));
+        let gets = js_sys::Object::new();
+        let entry = answer_object(&[
+            ("token", wasm_bindgen::JsValue::NULL),
+            ("answer", js_sys::Promise::resolve(answer).into()),
+        ]);
+        js_sys::Reflect::set(&gets, &path.into(), &entry).unwrap();
+        js_sys::Reflect::set(&web_sys::window().unwrap(), &EARLY_GETS.into(), &gets).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_anonymous_answer_goes_to_an_anonymous_request_once() {
+        let whole = answer_object(&[
+            ("url", "https://app.example/app-config.json".into()),
+            ("status", 404.into()),
+            ("retryAfter", wasm_bindgen::JsValue::NULL),
+            ("body", "".into()),
+        ]);
+        leave_anonymous("/app-config.json", &whole);
+        assert_eq!(
+            answer("/app-config.json", Some("t"), 1_000).await,
+            None,
+            "not with a token"
+        );
+        leave_anonymous("/app-config.json", &whole);
+        let read = answer("/app-config.json", None, 1_000)
+            .await
+            .expect("the loader's answer");
+        assert_eq!(read.status, 404);
+        assert_eq!(
+            answer("/app-config.json", None, 1_000).await,
+            None,
+            "only once"
+        );
+        leave_anonymous("/app-config.json", &"a broken answer".into());
+        assert_eq!(
+            answer("/app-config.json", None, 1_000).await,
+            None,
+            "malformed: none"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn an_answer_not_in_within_the_limit_is_not_waited_for() {
+        DRAINED.with(|d| d.set(false));
+        let never = js_sys::Promise::new(&mut |_, _| {});
+        let gets = js_sys::Object::new();
+        let entry = answer_object(&[
+            ("token", wasm_bindgen::JsValue::NULL),
+            ("answer", never.into()),
+        ]);
+        js_sys::Reflect::set(&gets, &"/app-config.json".into(), &entry).unwrap();
+        js_sys::Reflect::set(&web_sys::window().unwrap(), &EARLY_GETS.into(), &gets).unwrap();
+        assert_eq!(answer("/app-config.json", None, 10).await, None);
     }
 
     #[wasm_bindgen_test]

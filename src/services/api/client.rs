@@ -240,15 +240,7 @@ impl ApiRequest {
         }
         // The API path (the key of the loader's requests) follows the base URL.
         let path = self.url.get(self.client.base_url().len()..)?;
-        let promise = early_fetch::take(path, token)?;
-        // Within this request's time limit; a late or failed one is not waited for again.
-        let answer = wasm_bindgen_futures::JsFuture::from(promise);
-        let limit = gloo_timers::future::TimeoutFuture::new(self.timeout_ms);
-        let raw = match futures::future::select(answer, limit).await {
-            futures::future::Either::Left((Ok(raw), _)) => raw,
-            _ => return None,
-        };
-        let answer = early_fetch::EarlyAnswer::from_js(&raw)?;
+        let answer = early_fetch::answer(path, token, self.timeout_ms).await?;
         // Another base URL in the config than the loader read: ours is sent.
         (Some(answer.url.as_str()) == absolute_url(&self.url).as_deref()).then_some(answer)
     }
