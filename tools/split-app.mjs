@@ -60,6 +60,8 @@ export function splitApp({ dir, hash, release }) {
       loader = loader.replaceAll(`"./${file}"`, `"./${name}"`);
     }
     loader = loader.replaceAll(`from "./dashboard.js"`, `from "./${glueName}"`);
+    const chunksByPage = pageChunks(loader, renamed);
+    loader = compiledEarly(loader);
     const loaderName = `wasmsplit-${hash(loader)}.js`;
     writeFileSync(join(dir, loaderName), loader);
 
@@ -68,10 +70,45 @@ export function splitApp({ dir, hash, release }) {
     writeFileSync(join(dir, glueName), glueFor(glue, release));
     writeFileSync(join(dir, wasmName), optimised(join(bound, "dashboard_bg.wasm")));
 
-    return { loaderName, pageChunks: pageChunks(loader, renamed) };
+    return { loaderName, pageChunks: chunksByPage };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The loader as wasm-split-cli writes it fetches and compiles a chunk only once
+ * the shared chunks it needs are instantiated, and only once the app runs. This
+ * one takes the module the early script compiled while the main wasm downloaded
+ * (tools/boot/page-chunks.js: `window.__earlyChunks`, by path, each taken once),
+ * or else starts fetching and compiling at once, beside the shared chunks, and
+ * instantiates it when they are in.
+ */
+function compiledEarly(loader) {
+  const fetched = /const src = fetch\(new URL\("(\.\/[^"]+)", import\.meta\.url\)\);\s*src\.catch\(\(\) => \{\}\);\s*return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);/g;
+  let count = 0;
+  const rewritten = loader.replace(fetched, (_, file) => {
+    count++;
+    return `const module = compiledChunk(new URL("${file}", import.meta.url));
+    return async (imports) => ({ instance: await WebAssembly.instantiate(await module, imports) });`;
+  });
+  if (count === 0) throw new Error("split-app: the loader's chunk fetches were not found (wasm-split-cli changed its output?)");
+  return (
+    rewritten +
+    `
+/** The chunk's module: the one the early script compiled (taken once: a retry fetches anew), or compiled now. */
+function compiledChunk(url) {
+    const early = window.__earlyChunks?.[url.pathname];
+    if (early) {
+        delete window.__earlyChunks[url.pathname];
+        return early;
+    }
+    const module = WebAssembly.compileStreaming(fetch(url));
+    module.catch(() => {});
+    return module;
+}
+`
+  );
 }
 
 /** For each page path, its chunk and the shared chunks it waits for, read from the loader. */

@@ -46,6 +46,8 @@ test("each page's code arrives with its route, fetched beside the main wasm, onc
     return { chunkSent: chunk?.startTime ?? NaN, wasmStarted: performance.getEntriesByName("app:wasm-started")[0]?.startTime ?? NaN };
   });
   expect(chunkSent).toBeLessThan(wasmStarted);
+  // The loader took the modules the early script compiled (tools/boot/page-chunks.js), each once.
+  expect(await tab.evaluate(() => Object.keys((window as unknown as { __earlyChunks: object }).__earlyChunks))).toEqual([]);
 
   // On the client, the next page brings its own chunk; going back asks for nothing.
   await tab.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
