@@ -92,7 +92,9 @@ function compiledEarly(loader) {
     return `const module = compiledChunk(new URL("${file}", import.meta.url));
     return async (imports) => ({ instance: await WebAssembly.instantiate(await module, imports) });`;
   });
-  if (count === 0) throw new Error("split-app: the loader's chunk fetches were not found (wasm-split-cli changed its output?)");
+  if (count === 0 || rewritten.includes("instantiateStreaming")) {
+    throw new Error("split-app: not every chunk fetch of the loader was recognised (wasm-split-cli changed its output?)");
+  }
   return (
     rewritten +
     `
