@@ -60,6 +60,7 @@ export function splitApp({ dir, hash, release }) {
       loader = loader.replaceAll(`"./${file}"`, `"./${name}"`);
     }
     loader = loader.replaceAll(`from "./dashboard.js"`, `from "./${glueName}"`);
+    // Read before the rewrite: pageChunks reads wasm-split-cli's own fetches.
     const chunksByPage = pageChunks(loader, renamed);
     loader = compiledEarly(loader);
     const loaderName = `wasmsplit-${hash(loader)}.js`;

@@ -132,6 +132,23 @@ export async function markOf(page: Page, name: string): Promise<number> {
   return (await handle.jsonValue()) as number;
 }
 
+/**
+ * Milliseconds since navigation until `selector`'s text matches `pattern`, for
+ * a load of `url` in a fresh context (cold cache, `stored` in localStorage) at
+ * `rate`× CPU throttling.
+ */
+export async function timeToShown(browser: Browser, url: string, stored: string | null, rate: number, selector: string, pattern: string): Promise<number> {
+  const context = await signedInContext(browser, stored);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate });
+  await markWhen(page, "shown", selector, pattern);
+  await page.goto(url);
+  const at = await markOf(page, "shown");
+  await context.close();
+  return at;
+}
+
 export async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics } = await cdp.send("Performance.getMetrics");
   return Object.fromEntries(metrics.map((m: { name: string; value: number }) => [m.name, m.value]));

@@ -13,8 +13,8 @@ import { LocalStack, REPO_ROOT } from "../support/stack";
 import { credentials, type Account } from "../support/credentials";
 import { fillSignIn } from "../support/auth";
 import {
-  exposeWasm, kb, markOf, markWhen, mb, median, memory, metrics, recordTransfers, sessionFor,
-  signedInContext, total, type Transfer,
+  exposeWasm, kb, mb, median, memory, metrics, recordTransfers, sessionFor,
+  signedInContext, timeToShown, total, type Transfer,
 } from "./measure";
 import { triggerBatch, type PusherApp, type PusherEvent } from "./pusher-http";
 import { serveStatic } from "./static-server";
@@ -165,16 +165,7 @@ test("load timings, median of 5, with and without 4× CPU throttling", async ({ 
     const cells: string[] = [];
     for (const rate of [1, 4]) {
       const samples: number[] = [];
-      for (let run = 0; run < RUNS; run++) {
-        const context = await signedInContext(browser, c.session);
-        const page = await context.newPage();
-        const cdp = await context.newCDPSession(page);
-        await cdp.send("Emulation.setCPUThrottlingRate", { rate });
-        await markWhen(page, "ready", c.selector, c.pattern);
-        await page.goto(`${stack.url}${c.path}`);
-        samples.push(await markOf(page, "ready"));
-        await context.close();
-      }
+      for (let run = 0; run < RUNS; run++) samples.push(await timeToShown(browser, `${stack.url}${c.path}`, c.session, rate, c.selector, c.pattern));
       cells.push(`${median(samples).toFixed(0)} ms (${Math.min(...samples).toFixed(0)}–${Math.max(...samples).toFixed(0)})`);
     }
     rows.push(`| ${c.label} | ${cells.join(" | ")} |`);
@@ -304,23 +295,11 @@ test("side by side with the React dashboard it replaces, in the same run", async
       { base: stack.url, times: onStack },
     ];
     const admins = await Promise.all(origins.map(({ base }) => sessionFor(browser, base, credentials.admin, { path: routes[2].path, shown: routes[2].ready })));
-    /** Milliseconds since navigation until `selector`'s text matches `pattern`, in a fresh context at `rate`× CPU. */
-    const timeTo = async (url: string, stored: string | null, rate: number, selector: string, pattern: string) => {
-      const ctx = await signedInContext(browser, stored);
-      const p = await ctx.newPage();
-      const c = await ctx.newCDPSession(p);
-      await c.send("Emulation.setCPUThrottlingRate", { rate });
-      await markWhen(p, "shown", selector, pattern);
-      await p.goto(url);
-      const at = await markOf(p, "shown");
-      await ctx.close();
-      return at;
-    };
     for (const rate of [1, 4]) {
       for (let run = 0; run < SIDE_BY_SIDE_RUNS; run++) {
-        for (const b of builds) figures[b.name].visible[rate].push(await timeTo(`${b.site.url}/login`, null, rate, b.field, ""));
+        for (const b of builds) figures[b.name].visible[rate].push(await timeToShown(browser, `${b.site.url}/login`, null, rate, b.field, ""));
         for (const [i, { base, times }] of origins.entries()) {
-          times[rate].push(await timeTo(`${base}/observability`, admins[i], rate, "article#cpu .metric-value", "^\\d+(\\.\\d)? %"));
+          times[rate].push(await timeToShown(browser, `${base}/observability`, admins[i], rate, "article#cpu .metric-value", "^\\d+(\\.\\d)? %"));
         }
       }
     }
