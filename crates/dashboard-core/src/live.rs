@@ -288,12 +288,20 @@ impl LiveMetrics {
     }
 
     /// A report arrived (polled or pushed). `max_gap_ms`: readings further
-    /// apart than this do not yield a network rate.
-    pub fn ingest(&mut self, report: InfraReport, now_ms: f64, max_gap_ms: f64) {
+    /// apart than this do not yield a network rate. Returns whether anything
+    /// but its arrival time changed: `false` when it repeats the latest report
+    /// and nothing had failed since (most polls between two of the backend's
+    /// samples), so that the page need not look at it again.
+    pub fn ingest(&mut self, report: InfraReport, now_ms: f64, max_gap_ms: f64) -> bool {
+        let repeated = self.error.is_none() && self.latest.as_ref() == Some(&report);
+        self.received_ms = Some(now_ms);
+        if repeated {
+            return false;
+        }
         self.history.record(&report, now_ms, max_gap_ms);
         self.latest = Some(report);
-        self.received_ms = Some(now_ms);
         self.error = None;
+        true
     }
 
     /// The latest attempt failed with `message`; what is shown becomes stale.
@@ -595,6 +603,36 @@ mod tests {
         assert_eq!(live.received_ms(), Some(1_000.0));
         // A pushed report is as good as a polled one.
         live.ingest(report("b", 2.0, 0, 0), 2_000.0, 30_000.0);
+        assert_eq!(live.freshness(), Freshness::Fresh);
+    }
+
+    #[test]
+    fn a_repeated_report_changes_only_its_arrival_time() {
+        let mut live = LiveMetrics::default();
+        assert!(
+            live.ingest(report("a", 1.0, 0, 0), 1_000.0, 30_000.0),
+            "the first"
+        );
+        assert!(
+            !live.ingest(report("a", 1.0, 0, 0), 1_050.0, 30_000.0),
+            "the same again"
+        );
+        assert_eq!(live.received_ms(), Some(1_050.0));
+        assert_eq!(live.history().len(), 1);
+        assert!(
+            live.ingest(report("b", 2.0, 0, 0), 1_100.0, 30_000.0),
+            "a new reading"
+        );
+        assert!(
+            live.ingest(report("b", 3.0, 0, 0), 1_150.0, 30_000.0),
+            "same time, other values"
+        );
+        assert_eq!(live.latest().unwrap().cpu.percent, Some(3.0));
+        live.failed("down".into());
+        assert!(
+            live.ingest(report("b", 3.0, 0, 0), 1_200.0, 30_000.0),
+            "the same report after a failure ends the stale state"
+        );
         assert_eq!(live.freshness(), Freshness::Fresh);
     }
 

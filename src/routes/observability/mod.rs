@@ -70,8 +70,15 @@ impl LiveFeed {
         let Some(gap) = self.gap_ms.try_get_untracked() else {
             return;
         };
-        self.metrics
-            .update(|m| m.ingest(report, crate::browser::time::now_ms(), gap));
+        let now = crate::browser::time::now_ms();
+        // A repeated report moves only the arrival time, which the "Updated"
+        // line reads on its clock's next tick: nothing to notify.
+        let changed = self
+            .metrics
+            .try_update_untracked(|m| m.ingest(report, now, gap));
+        if changed == Some(true) {
+            self.metrics.notify();
+        }
         crate::browser::perf::mark_once(crate::browser::perf::FIRST_DATA);
     }
 
