@@ -289,11 +289,14 @@ impl LiveMetrics {
 
     /// A report arrived (polled or pushed). `max_gap_ms`: readings further
     /// apart than this do not yield a network rate. Returns whether anything
-    /// but its arrival time changed: `false` when it repeats the latest report
-    /// and nothing had failed since (most polls between two of the backend's
-    /// samples), so that the page need not look at it again.
+    /// but its arrival time changed: `false` when it repeats the latest report,
+    /// its reading's time included, and nothing had failed since (most polls
+    /// between two of the backend's samples), so that the page need not look
+    /// at it again. A report without a reading time is a new reading each time.
     pub fn ingest(&mut self, report: InfraReport, now_ms: f64, max_gap_ms: f64) -> bool {
-        let repeated = self.error.is_none() && self.latest.as_ref() == Some(&report);
+        let repeated = self.error.is_none()
+            && report.timestamp.is_some()
+            && self.latest.as_ref() == Some(&report);
         self.received_ms = Some(now_ms);
         if repeated {
             return false;
@@ -634,6 +637,16 @@ mod tests {
             "the same report after a failure ends the stale state"
         );
         assert_eq!(live.freshness(), Freshness::Fresh);
+        let untimed = InfraReport {
+            timestamp: None,
+            ..report("-", 4.0, 0, 0)
+        };
+        assert!(live.ingest(untimed.clone(), 1_250.0, 30_000.0));
+        assert!(
+            live.ingest(untimed, 1_300.0, 30_000.0),
+            "without a reading time, the same figures are a new reading"
+        );
+        assert_eq!(live.history().len(), 4);
     }
 
     #[test]
