@@ -24,8 +24,8 @@ const REPORT = process.env.PERF_REPORT ?? join(REPO_ROOT, "reports", "performanc
 /** The React dashboard's production build (../shared/anchors/react-dashboard, see its README). */
 const REACT_DIST = process.env.REACT_DIST ?? join(REPO_ROOT, "..", "shared", "anchors", "react-dashboard", "dist");
 const RUNS = 5;
-/** Runs per cell of the side-by-side table: React's own time moves ±15 % between runs here. */
-const SIDE_BY_SIDE_RUNS = 9;
+/** Runs per cell of the side-by-side table: single loads here spread ±300 ms at 1× (React's own time moves ±15 % between runs). */
+const SIDE_BY_SIDE_RUNS = 13;
 const REFRESHES = 1_000;
 /** How long the page is measured with refreshing paused (the refreshes' baseline). */
 const IDLE_MS = 10_000;
