@@ -73,12 +73,7 @@ impl LiveFeed {
         let now = crate::browser::time::now_ms();
         // A repeated report moves only the arrival time, which the "Updated"
         // line reads on its clock's next tick: nothing to notify.
-        let changed = self
-            .metrics
-            .try_update_untracked(|m| m.ingest(report, now, gap));
-        if changed == Some(true) {
-            self.metrics.notify();
-        }
+        self.metrics.maybe_update(|m| m.ingest(report, now, gap));
         crate::browser::perf::mark_once(crate::browser::perf::FIRST_DATA);
     }
 
