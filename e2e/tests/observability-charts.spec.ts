@@ -1,7 +1,7 @@
 // Linked, inspectable charts: a zoom by dragging applies to every chart and is
 // reset with one button; each chart's visible data downloads as CSV and PNG.
 import { readFileSync } from "node:fs";
-import type { Download, Page } from "@playwright/test";
+import type { Download, Page, Request } from "@playwright/test";
 import { test, expect, isLocal } from "../support/fixtures";
 import { credentials } from "../support/credentials";
 import { fillSignIn } from "../support/auth";
@@ -15,12 +15,23 @@ async function openAsAdmin(page: Page, path: string) {
   await expect(page.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
 }
 
-/** Opens /observability, waits for `n` readings, then pauses: nothing changes after. */
+/**
+ * Opens /observability, waits for `n` readings, then pauses: nothing changes
+ * after. A report already on its way when the user pauses still lands: wait
+ * for it, or it adds a reading after the test has read the charts.
+ */
 async function openStill(page: Page, n: number) {
   await withoutPushedReports(page);
+  const reportsOnTheirWay = new Set<Request>();
+  const isReport = (request: Request) => request.url().includes("/infrastructure/report");
+  page.on("request", (request) => isReport(request) && reportsOnTheirWay.add(request));
+  page.on("requestfinished", (request) => reportsOnTheirWay.delete(request));
+  page.on("requestfailed", (request) => reportsOnTheirWay.delete(request));
   await openAsAdmin(page, "/observability?interval=1s");
   await expect.poll(() => readings(page, "cpu-chart"), { timeout: 30_000 }).toBeGreaterThanOrEqual(n);
   await page.getByLabel("Refresh").selectOption({ label: "Paused" });
+  await expect(page).toHaveURL(/[?&]interval=paused/);
+  await expect.poll(() => reportsOnTheirWay.size).toBe(0);
   await expect(page.locator("#cpu-chart canvas")).toBeVisible();
   await expect(page.locator("#memory-chart canvas")).toBeVisible();
 }
