@@ -61,11 +61,9 @@ impl Role {
 
     /// The name shown in the UI, capitalised ("Admin").
     pub fn label(&self) -> String {
-        let s = self.as_str();
-        let mut chars = s.chars();
-        match chars.next() {
-            Some(c) => c.to_uppercase().chain(chars).collect(),
-            None => "Unknown".into(),
+        match self.as_str() {
+            "" => "Unknown".into(),
+            name => crate::format::capitalized(name),
         }
     }
 }

@@ -3,6 +3,18 @@
 /// What a missing value reads as.
 pub const MISSING: &str = "—";
 
+/// A name as a heading shows it: "admin" → "Admin", "memory" → "Memory".
+/// Role and metric names are ASCII identifiers; a name that starts with any
+/// other letter is shown as sent (full Unicode case mapping would put core's
+/// 13 KB case tables on every page for names that never need them).
+pub fn capitalized(name: &str) -> String {
+    let mut text = name.to_string();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
+}
+
 /// `42.5` → "42.5 %".
 pub fn percent(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1} %"))
@@ -205,6 +217,15 @@ impl NumberStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_capitalized_by_its_first_ascii_letter() {
+        assert_eq!(capitalized("admin"), "Admin");
+        assert_eq!(capitalized("disk io"), "Disk io");
+        assert_eq!(capitalized("CPU"), "CPU");
+        assert_eq!(capitalized("élève"), "élève");
+        assert_eq!(capitalized(""), "");
+    }
 
     #[test]
     fn a_number_style_is_kept_for_its_locale_only() {

@@ -31,7 +31,7 @@ pub fn parse(text: &str) -> Option<Option<f64>> {
     } else {
         (t.as_str(), 1_000.0)
     };
-    let value: f64 = number.trim().parse().ok()?;
+    let value = crate::json::decimal(number)?;
     let ms = value * factor;
     (ms.is_finite() && (MIN_MS..=MAX_MS).contains(&ms)).then_some(Some(ms))
 }

@@ -22,10 +22,20 @@ pub(crate) fn exact_string(v: Option<&Value>) -> Option<String> {
 pub(crate) fn number(v: Option<&Value>) -> Option<f64> {
     let n = match v? {
         Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        Value::String(s) => decimal(s)?,
         _ => return None,
     };
     n.is_finite().then_some(n)
+}
+
+/// A finite number written as JSON writes one ("12.5", "-3", "1e3"), spaces
+/// around it allowed. Read by serde_json's own number parser, which the app
+/// carries anyway: `str::parse::<f64>` would add core's float parser and its
+/// 10 KB table to every page for the same texts.
+pub(crate) fn decimal(text: &str) -> Option<f64> {
+    serde_json::from_str::<f64>(text)
+        .ok()
+        .filter(|n| n.is_finite())
 }
 
 /// A non-negative whole number (rounded), or a string holding one.
@@ -68,6 +78,12 @@ mod tests {
         assert_eq!(number(Some(&json!("12.5"))), Some(12.5));
         assert_eq!(number(Some(&json!(f64::MAX))), Some(f64::MAX));
         assert_eq!(number(Some(&json!("NaN"))), None);
+        assert_eq!(number(Some(&json!(" -3 "))), Some(-3.0));
+        assert_eq!(number(Some(&json!("1e3"))), Some(1000.0));
+        assert_eq!(number(Some(&json!("0.1"))), Some(0.1));
+        assert_eq!(number(Some(&json!("1e999"))), None);
+        assert_eq!(number(Some(&json!("12 %"))), None);
+        assert_eq!(number(Some(&json!("inf"))), None);
         assert_eq!(count(Some(&json!(-1))), None);
         assert_eq!(count(Some(&json!(2.6))), Some(3));
         let m = json!({"a": null, "b": 2});

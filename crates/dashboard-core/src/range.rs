@@ -40,10 +40,9 @@ pub enum TimeRange {
 
 fn instant(text: &str) -> Option<f64> {
     let text = text.trim();
-    match text.parse::<f64>() {
-        Ok(ms) if ms.is_finite() && ms >= 0.0 => Some(ms),
-        Ok(_) => None,
-        Err(_) => crate::time::parse_iso8601_ms(text),
+    match crate::json::decimal(text) {
+        Some(ms) => (ms >= 0.0).then_some(ms),
+        None => crate::time::parse_iso8601_ms(text),
     }
 }
 

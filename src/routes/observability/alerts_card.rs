@@ -16,13 +16,7 @@ fn describe(alert: &Alert) -> Option<String> {
     let metric = alert.metric.as_deref()?;
     let name = match metric {
         "cpu" => "CPU".to_string(),
-        other => {
-            let mut chars = other.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
+        other => format::capitalized(other),
     };
     Some(match (alert.value, alert.threshold) {
         (Some(v), Some(t)) => format!(
