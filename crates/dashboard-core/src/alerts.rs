@@ -83,7 +83,9 @@ pub fn parse_alert(data: &Value, now_ms: f64) -> Alert {
     let metric = text(data, "metric");
     let value = number(data.get("value"));
     let message = text(data, "message").unwrap_or_else(|| match (&metric, value) {
-        (Some(metric), Some(value)) => format!("{metric} at {value:.1}%"),
+        (Some(metric), Some(value)) => {
+            format!("{metric} at {}%", crate::format::one_decimal(value))
+        }
         _ => "A threshold was crossed".to_string(),
     });
     Alert {

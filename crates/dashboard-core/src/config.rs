@@ -135,8 +135,12 @@ impl AppConfig {
         let refresh_interval_secs = raw.refresh_interval_secs.unwrap_or(DEFAULT_REFRESH_SECS);
         if !(refresh_interval_secs.is_finite() && (0.05..=3600.0).contains(&refresh_interval_secs))
         {
+            // The number as JSON writes it (serde_json's writer: the app's
+            // start-up code formats no float with core's formatter).
+            let got = serde_json::Number::from_f64(refresh_interval_secs)
+                .map_or_else(|| "a number out of range".to_string(), |n| n.to_string());
             return Err(ConfigError(format!(
-                "refresh_interval_secs must be between 0.05 and 3600, got {refresh_interval_secs}"
+                "refresh_interval_secs must be between 0.05 and 3600, got {got}"
             )));
         }
         let pusher = match raw.pusher {

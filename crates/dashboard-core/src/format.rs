@@ -15,6 +15,17 @@ pub fn capitalized(name: &str) -> String {
     text
 }
 
+/// `93.44` → "93.4", `-0.04` → "0.0": one decimal, rounded half away from
+/// zero, written from whole numbers: the app's start-up code (the alert feed)
+/// then formats no float with core's formatter (~12 KB of wasm on every page).
+/// Values past ±10^14, no figure the app shows, are written as that bound.
+pub fn one_decimal(v: f64) -> String {
+    let tenths = (v * 10.0).round().clamp(-1e15, 1e15) as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let tenths = tenths.unsigned_abs();
+    format!("{sign}{}.{}", tenths / 10, tenths % 10)
+}
+
 /// `42.5` → "42.5 %".
 pub fn percent(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1} %"))
@@ -217,6 +228,31 @@ impl NumberStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_decimal_rounds_like_the_float_formatter() {
+        for v in [
+            0.0,
+            93.44,
+            93.45,
+            0.96,
+            100.0,
+            7.25,
+            1234.56,
+            -3.15,
+            -0.96,
+            1e9 + 0.3,
+        ] {
+            assert_eq!(
+                one_decimal(v),
+                format!("{:.1}", (v * 10.0).round() / 10.0),
+                "{v}"
+            );
+        }
+        assert_eq!(one_decimal(-0.04), "0.0");
+        assert_eq!(one_decimal(f64::NAN), "0.0");
+        assert_eq!(one_decimal(f64::INFINITY), "100000000000000.0");
+    }
 
     #[test]
     fn a_name_is_capitalized_by_its_first_ascii_letter() {

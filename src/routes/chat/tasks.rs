@@ -260,7 +260,8 @@ pub(crate) fn TaskPanel() -> impl IntoView {
 
 /// How current the list is, in words.
 fn freshness(live: bool, realtime_configured: bool) -> String {
-    let every = format!("Checked every {} s", POLL_MS / 1000.0);
+    // Whole seconds, written as an integer (no float formatter in this page's code).
+    let every = format!("Checked every {} s", (POLL_MS / 1000.0).round() as u64);
     match (live, realtime_configured) {
         (true, _) => "Updating live.".into(),
         (false, true) => format!("{every} until live updates connect."),
