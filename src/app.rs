@@ -4,7 +4,7 @@ use crate::boot::{load_config, BootError};
 use crate::browser::perf::{self, mark_once};
 use crate::context::provide_local;
 use crate::layout::Layout;
-use crate::routes::{HomePage, LazyPage, LoginPage, NotFoundPage, Pages};
+use crate::routes::{LazyPage, LoginPage, NotFoundPage, Pages};
 use crate::services::alerts::{AlertFeed, Alerts};
 use crate::services::api::ApiClient;
 use crate::services::realtime::{Realtime, RealtimeLifecycle, RealtimeSubscriptions};
@@ -78,13 +78,13 @@ fn Shell(config: AppConfig, pages: Pages) -> impl IntoView {
             <AlertFeed />
             <Layout>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/") view=move || view! { <LazyPage page=pages.home /> } />
                     <Route path=path!("/login") view=LoginPage />
                     <Route path=path!("/sign-in") view=LoginPage />
                     // The React dashboard's home: its users' bookmarks land on ours.
                     <Route
                         path=path!("/dashboard")
-                        view=|| view! { <RequireAuth area=Area::Dashboard><HomePage /></RequireAuth> }
+                        view=move || view! { <RequireAuth area=Area::Dashboard><LazyPage page=pages.home /></RequireAuth> }
                     />
                     <Route
                         path=path!("/observability")

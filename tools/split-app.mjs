@@ -1,12 +1,13 @@
 // The app's wasm split by page (issue 12): trunk builds the `dashboard` binary
 // and binds it whole; this step cuts the pages marked with `wasm_split`
-// (src/routes/split.rs) into their own chunks and binds the rest again:
+// (src/pages.rs) into their own chunks and binds the rest again:
 //
 //   wasm-split-cli   the linked wasm (kept relocations: .cargo/config.toml)
 //                    → main wasm + one chunk per page + shared chunks + a loader
 //   wasm-bindgen     the main wasm, keeping the exports the chunks link against
 //   wasm-opt -Oz     every piece (release)
 //   esbuild          the glue, minified (release)
+//   short-imports    the main wasm's imports renamed a, b, … (release)
 //
 // trunk's file names stay (its loader, the preload links and /login's prefetch
 // name them; they are hashes of the same linked wasm, so a name still means one
@@ -20,11 +21,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { glueFor } from "./minify.mjs";
+import { shortenImports } from "./short-imports.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
-// Which page each split point is (the first argument of `wasm_split`).
-const PAGES = { observability_page: "/observability", chat_page: "/chat" };
+// The page paths each split point serves (the first argument of `wasm_split`).
+const PAGES = { home_page: ["/", "/dashboard"], observability_page: ["/observability"], chat_page: ["/chat"] };
 
 export function splitApp({ dir, hash, release }) {
   const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
@@ -68,8 +70,10 @@ export function splitApp({ dir, hash, release }) {
 
     // Only the import specifiers: the import object keeps the wasm's own module name.
     const glue = readFileSync(join(bound, "dashboard.js"), "utf8").replaceAll(`from "./__wasm_split.js"`, `from "./${loaderName}"`);
-    writeFileSync(join(dir, glueName), glueFor(glue, release));
-    writeFileSync(join(dir, wasmName), optimised(join(bound, "dashboard_bg.wasm")));
+    let main = { wasm: optimised(join(bound, "dashboard_bg.wasm")), glue: glueFor(glue, release) };
+    if (release) main = shortenImports(main.wasm, main.glue, "./dashboard_bg.js");
+    writeFileSync(join(dir, glueName), main.glue);
+    writeFileSync(join(dir, wasmName), main.wasm);
 
     return { loaderName, pageChunks: chunksByPage };
   } finally {
@@ -121,13 +125,13 @@ function pageChunks(loader, renamed) {
   const pages = {};
   const splitPoint = /export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?, \[([^\]]*)\]\)\);/g;
   for (const m of loader.matchAll(splitPoint)) {
-    const path = PAGES[m[1]];
-    if (!path) throw new Error(`split-app: split point ${m[1]} is not a page this script knows (PAGES)`);
+    const paths = PAGES[m[1]];
+    if (!paths) throw new Error(`split-app: split point ${m[1]} is not a page this script knows (PAGES)`);
     const deps = m[3].split(",").map((v) => v.trim()).filter(Boolean).map((v) => chunkVars[v]);
     if (deps.some((d) => !d)) throw new Error(`split-app: a shared chunk of ${m[1]} was not found in the loader`);
-    pages[path] = [m[2], ...deps].map((f) => `/${f}`);
+    for (const path of paths) pages[path] = [m[2], ...deps].map((f) => `/${f}`);
   }
-  const missing = Object.entries(PAGES).filter(([, path]) => !pages[path]);
+  const missing = Object.entries(PAGES).filter(([, paths]) => paths.some((path) => !pages[path]));
   if (missing.length) throw new Error(`split-app: no chunk for ${missing.map(([p]) => p).join(", ")}`);
   if (Object.keys(renamed).length === 0) throw new Error("split-app: wasm-split-cli wrote no chunks");
   return pages;

@@ -1,5 +1,6 @@
 // The app's wasm is split by page (tools/split-app.mjs, src/pages.rs): the
-// chat and the observability page are chunks that arrive with their route.
+// home page, the chat and the observability page are chunks that arrive with
+// their route (with the shared chunks each needs).
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { test, expect, isLocal, watchConsole } from "../support/fixtures";
 import { credentials, haveDeployedCredentials } from "../support/credentials";
@@ -7,7 +8,7 @@ import { signIn } from "../support/auth";
 
 test.skip(!isLocal && !haveDeployedCredentials, "needs credentials against a deployment");
 
-const CHUNK = /\/(chatpage|observabilitypage|shared\d+)-[0-9a-f]+\.wasm$/;
+const CHUNK = /\/(homepage|chatpage|observabilitypage|shared\d+)-[0-9a-f]+\.wasm$/;
 
 /**
  * A returning admin's browser: the session an earlier sign-in stored, and an
@@ -20,14 +21,22 @@ async function returningAdmin(browser: Browser, page: Page, baseURL: string): Pr
   return context;
 }
 
-/** The chunk files the page asks for, in order, by name without the hash (and without a shared chunk's number). */
-function watchChunks(page: Page): string[] {
+/**
+ * The chunk files the page asks for, in order, by name without the hash and
+ * without a shared chunk's number; `files` has the whole paths.
+ */
+function watchChunks(page: Page): { chunks: string[]; files: string[] } {
   const chunks: string[] = [];
+  const files: string[] = [];
   page.on("request", (r) => {
-    const name = new URL(r.url()).pathname.match(CHUNK)?.[1];
-    if (name) chunks.push(name.replace(/\d+$/, ""));
+    const path = new URL(r.url()).pathname;
+    const name = path.match(CHUNK)?.[1];
+    if (name) {
+      chunks.push(name.replace(/\d+$/, ""));
+      files.push(path);
+    }
   });
-  return chunks;
+  return { chunks, files };
 }
 
 test("each page's code arrives with its route, fetched beside the main wasm, once", async ({ browser, page, baseURL }) => {
@@ -35,11 +44,14 @@ test("each page's code arrives with its route, fetched beside the main wasm, onc
   const tab = await context.newPage();
   const errors: string[] = [];
   watchConsole(tab, errors);
-  const chunks = watchChunks(tab);
+  const { chunks, files } = watchChunks(tab);
 
   await tab.goto("/chat");
   await expect(tab.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
-  expect([...chunks].sort()).toEqual(["chatpage", "shared"]);
+  // The chat's chunk and the shared chunks it needs, each once; no other page's.
+  expect(chunks.filter((c) => c === "chatpage")).toHaveLength(1);
+  expect(chunks.filter((c) => c !== "chatpage" && c !== "shared")).toEqual([]);
+  expect(new Set(files).size).toBe(files.length);
   // The loader asked for them while the main wasm downloaded, not after it ran.
   const { chunkSent, wasmStarted } = await tab.evaluate(() => {
     const chunk = performance.getEntriesByType("resource").find((e) => /\/chatpage-[0-9a-f]+\.wasm$/.test(e.name));
@@ -59,6 +71,12 @@ test("each page's code arrives with its route, fetched beside the main wasm, onc
   await tab.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
   await expect(tab.getByRole("heading", { level: 1, name: "Observability" })).toBeVisible();
   expect(chunks).toHaveLength(before);
+
+  // The home page too (the brand link): its own chunk, once.
+  await tab.getByRole("link", { name: /ToolBoxAI/ }).first().click();
+  await expect(tab.getByRole("heading", { level: 1, name: "ToolBoxAI Dashboard" })).toBeVisible();
+  expect(chunks.filter((c) => c === "homepage")).toHaveLength(1);
+  expect(new Set(files).size).toBe(files.length);
   expect(errors).toEqual([]);
   await context.close();
 });

@@ -23,7 +23,7 @@ struct ApiHealth {
 
 #[allow(unreachable_pub)]
 #[component]
-pub(crate) fn HomePage() -> impl IntoView {
+pub fn HomePage() -> impl IntoView {
     let api = use_api();
     let auth = use_auth();
     // Signed-out visitors see both; signed-in users what their role may open.

@@ -35,6 +35,7 @@ pub struct SplitPage {
 /// The pages that live in their own chunks.
 #[derive(Clone, Copy)]
 pub struct Pages {
+    pub home: SplitPage,
     pub observability: SplitPage,
     pub chat: SplitPage,
 }
@@ -43,7 +44,9 @@ impl Pages {
     /// The split page a path opens (the routes of `app.rs`).
     fn for_path(&self, path: &str) -> Option<SplitPage> {
         let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-        if under("/observability") {
+        if path == "/" || under("/dashboard") {
+            Some(self.home)
+        } else if under("/observability") {
             Some(self.observability)
         } else if under("/chat") {
             Some(self.chat)

@@ -7,11 +7,11 @@ mod login;
 mod not_found;
 pub(crate) mod observability;
 
-pub(crate) use home::HomePage;
 pub(crate) use login::LoginPage;
 pub(crate) use not_found::NotFoundPage;
 
 pub use chat::ChatPage;
+pub use home::HomePage;
 pub(crate) use lazy::LazyPage;
 pub use lazy::{ChunkFuture, PageUnavailable, Pages, SplitPage};
 pub use observability::ObservabilityPage;
