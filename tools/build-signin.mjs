@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { classicScriptFor, glueFor } from "./minify.mjs";
+import { shortenImports } from "./short-imports.mjs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,8 +31,9 @@ export function buildSignin({ dir, indexHtml, hash, sri, release, appAssets = []
       run("wasm-opt", ["-Oz", `--output=${join(out, "signin_opt.wasm")}`, wasmPath]);
       wasmPath = join(out, "signin_opt.wasm");
     }
-    const wasm = readFileSync(wasmPath);
-    const glue = glueFor(readFileSync(join(out, "signin.js"), "utf8"), release);
+    let wasm = readFileSync(wasmPath);
+    let glue = glueFor(readFileSync(join(out, "signin.js"), "utf8"), release);
+    if (release) ({ wasm, glue } = shortenImports(wasm, glue, "./signin_bg.js"));
     const wasmName = `signin-${hash(wasm)}_bg.wasm`;
     const glueName = `signin-${hash(glue)}.js`;
     writeFileSync(join(dir, wasmName), wasm);
