@@ -89,11 +89,13 @@ export function shortenImports(wasm, glue, module) {
     [count, p] = readU32(bytes, p);
     const body = [...writeU32(count)];
     for (let i = 0; i < count; i++) {
+      // The module name is copied as it is written (its length may be a padded LEB).
+      const moduleStart = p;
       let length;
       [length, p] = readU32(bytes, p);
       const moduleName = td.decode(bytes.subarray(p, p + length));
-      const moduleBytes = bytes.subarray(p - writeU32(length).length, p + length);
       p += length;
+      const moduleBytes = bytes.subarray(moduleStart, p);
       [length, p] = readU32(bytes, p);
       const name = td.decode(bytes.subarray(p, p + length));
       p += length;
@@ -113,6 +115,7 @@ export function shortenImports(wasm, glue, module) {
     out.set(bytes.subarray(0, at), 0);
     out.set(section, at);
     out.set(bytes.subarray(end), at + section.length);
+    if (!WebAssembly.validate(out)) throw new Error("short-imports: the renamed wasm does not validate");
     return { wasm: Buffer.from(out), glue: renameKeys(glue, renamed) };
   }
   throw new Error("short-imports: the wasm has no import section");

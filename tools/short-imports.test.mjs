@@ -40,6 +40,19 @@ test("the glue's imports are renamed in the wasm and in the glue, others are kep
   assert.ok(new WebAssembly.Instance(new WebAssembly.Module(out.wasm), object));
 });
 
+test("a module name whose length is a padded LEB is copied as written", () => {
+  const wasm = moduleWith([["./app_bg.js", "__wbg_log_0123456789abcdef"]]);
+  // Header (8 bytes), type section (10–13), import section: id 14, size 15, count 16,
+  // then the first module name's length, 11, written in two bytes: 0x8b 0x00.
+  const at = 17;
+  assert.equal(wasm[at], 11);
+  const padded = Uint8Array.from([...wasm.subarray(0, at), 0x8b, 0x00, ...wasm.subarray(at + 1)]);
+  padded[15] += 1; // the import section's size
+  assert.ok(WebAssembly.validate(padded));
+  const out = shortenImports(padded, `{__wbg_log_0123456789abcdef:function(){}}`, "./app_bg.js");
+  assert.deepEqual(WebAssembly.Module.imports(new WebAssembly.Module(out.wasm)).map((i) => `${i.module}/${i.name}`), ["./app_bg.js/a", "env/memory"]);
+});
+
 test("a name the glue does not hold once as a key stops the build", () => {
   const wasm = moduleWith([["./app_bg.js", "__wbg_log_0123456789abcdef"]]);
   assert.throws(() => shortenImports(wasm, `{x:1}`, "./app_bg.js"), /0 times/);

@@ -8,6 +8,7 @@ window.__earlyChunks = {};
   const chunks = __PAGE_CHUNKS__;
   const path = location.pathname;
   for (const [page, files] of Object.entries(chunks)) {
+    // A page and the paths below it; "/" (the home page) only itself, as no path starts with "//".
     if (path !== page && !path.startsWith(page + "/")) continue;
     for (const href of files) {
       const module = WebAssembly.compileStreaming(fetch(href));
