@@ -9,9 +9,10 @@
 //    the glue and the wasm download: the runtime config, the current page's
 //    wasm chunks and, on /observability, the first report
 //    (tools/boot/early-data.js).
-// 2. The ECharts subset the dashboard uses is bundled from the npm package
-//    (never a CDN) into a hashed echarts-<hash>.js, loaded on demand by the
-//    observability page, which finds its URL in <meta name="echarts-bundle">.
+// 2. The charts (tools/charts: a small adapter on uPlot, bundled from the npm
+//    package, never a CDN) become a hashed charts-<hash>.js and charts-<hash>.css,
+//    loaded on demand by the observability page, which finds their URLs in
+//    <meta name="charts-bundle"> and <meta name="charts-style">.
 // 3. The standalone sign-in page, /login: tools/build-signin.mjs.
 // 4. Every asset is compressed once, here: <file>.br (brotli quality 11) and
 //    <file>.gz (gzip level 9) beside it, which the local server sends as they
@@ -97,22 +98,37 @@ function earlyData() {
     .replaceAll("__CONFIG_PATH__", configPath);
 }
 
-// 2. ECharts.
-const echartsVersion = JSON.parse(readFileSync(join(toolsDir, "node_modules/echarts/package.json"), "utf8")).version;
-const result = await build({
-  entryPoints: [join(toolsDir, "echarts/entry.js")],
-  bundle: true,
-  minify: true,
-  format: "iife",
-  target: "es2020",
-  write: false,
-  legalComments: "none",
-  banner: { js: `/*! ECharts ${echartsVersion} subset (line, grid, legend, markLine, tooltip, dataZoom inside, toolbox box-zoom, canvas) | Apache-2.0 | https://echarts.apache.org */` },
-});
-const echarts = result.outputFiles[0].text;
-const echartsName = `echarts-${hash(echarts)}.js`;
-writeFileSync(join(dir, echartsName), echarts);
-html = html.replace("</head>", `  <meta name="echarts-bundle" content="/${echartsName}" />\n  </head>`);
+// 2. The charts.
+const charts = await chartsBundle();
+html = html.replace(
+  "</head>",
+  `  <meta name="charts-bundle" content="/${charts.script}" />\n  <meta name="charts-style" content="/${charts.style}" />\n  </head>`,
+);
+
+/** tools/charts: the adapter with uPlot (hashed JS) and uPlot's stylesheet with ours after it (hashed CSS). */
+async function chartsBundle() {
+  const version = JSON.parse(readFileSync(join(toolsDir, "node_modules/uplot/package.json"), "utf8")).version;
+  const result = await build({
+    entryPoints: [join(toolsDir, "charts/entry.js")],
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: "es2020",
+    write: false,
+    legalComments: "none",
+    banner: { js: `/*! uPlot ${version} | MIT | https://github.com/leeoniya/uPlot */` },
+  });
+  const script = result.outputFiles[0].text;
+  const style = [
+    `/*! uPlot ${version} | MIT */`,
+    readFileSync(join(toolsDir, "node_modules/uplot/dist/uPlot.min.css"), "utf8").trim(),
+    readFileSync(join(toolsDir, "charts/charts.css"), "utf8"),
+  ].join("\n");
+  const names = { script: `charts-${hash(script)}.js`, style: `charts-${hash(style)}.css`, bytes: script.length };
+  writeFileSync(join(dir, names.script), script);
+  writeFileSync(join(dir, names.style), style);
+  return names;
+}
 
 writeFileSync(indexPath, html);
 
@@ -131,4 +147,4 @@ for (const name of readdirSync(dir)) {
   writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
   compressed++;
 }
-console.log(`post-build: ${bootName}, ${echartsName} (${echarts.length} bytes), login.html with ${signin.wasmName} (${signin.wasmBytes} bytes); ${compressed} files precompressed (.br, .gz)`);
+console.log(`post-build: ${bootName}, ${charts.script} (${charts.bytes} bytes), login.html with ${signin.wasmName} (${signin.wasmBytes} bytes); ${compressed} files precompressed (.br, .gz)`);

@@ -130,9 +130,9 @@ test("bytes per route on a first visit, within the budget", async ({ browser }) 
         "\n\n</details>",
     );
   }
-  // ECharts is only for /observability.
+  // The chart library is only for /observability.
   for (const path of ["/login", "/chat"]) {
-    expect(loaded[path].some((t) => t.path.includes("echarts")), `${path} must not download ECharts`).toBe(false);
+    expect(loaded[path].some((t) => /\/charts-[0-9a-f]+\.(js|css)$/.test(t.path)), `${path} must not download the chart library`).toBe(false);
   }
   sections.push(`## Bytes per route (first visit)
 
@@ -475,7 +475,7 @@ never shrinks). Main-thread time is the DevTools \`Performance.getMetrics\` coun
 backend samples its metrics once per second, so most refreshes bring an unchanged report:
 the numbers and texts are refreshed, the charts gain a point about once a second
 (${points?.match(/over \d+ readings/)?.[0] ?? "see the chart caption"} at the end). The JS heap grows
-with that history (ECharts keeps each chart's series in JavaScript), bounded by the
+with that history (uPlot keeps each chart's series in JavaScript), bounded by the
 15-minute window; the checks are that it grows by less than 5 MB here and that the
 document's elements and listeners do not grow at all.
 

@@ -105,18 +105,17 @@ for (const [locale, pattern, percent, axis] of [
     await expect(time).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     await expect(time).toHaveAttribute("title", /\d{4}/);
 
-    // The charts' axes and tooltip: the formatters the drawn CPU chart holds.
+    // The charts' axes and legend (the text under the pointer): the formatters the drawn CPU chart holds.
     await expect(page.locator("#cpu-chart canvas")).toBeVisible();
     const labels = await page.evaluate(() => {
-      const chart = (globalThis as any).echarts.getInstanceByDom(document.querySelector("#cpu-chart .chart"));
-      const option = chart.getOption();
+      const chart = (globalThis as any).dashboardCharts.instance(document.querySelector("#cpu-chart .chart"));
       const at = new Date(2026, 11, 1, 13, 5, 0).getTime();
       return {
-        tick: option.xAxis[0].axisLabel.formatter(at),
-        day: option.xAxis[0].axisLabel.formatter(new Date(2026, 11, 1).getTime()),
-        pointer: option.xAxis[0].axisPointer.label.formatter({ value: at }),
-        value: option.yAxis[0].axisLabel.formatter(42.5),
-        tooltip: option.tooltip[0].valueFormatter(42.5),
+        tick: chart.axes[0].values(chart, [at])[0],
+        day: chart.axes[0].values(chart, [new Date(2026, 11, 1).getTime()])[0],
+        pointer: chart.series[0].value(chart, at),
+        value: chart.axes[1].values(chart, [42.5])[0],
+        tooltip: chart.series[1].value(chart, 42.5),
       };
     });
     expect(labels.tick).toMatch(axis.tick);

@@ -66,11 +66,11 @@ test("an administrator: deep link, sign in, back where they were, interval, a ch
   await page.keyboard.press("ArrowDown");
   await expect(page).toHaveURL(/interval=/);
 
-  const table = page.getByText("CPU usage: data table");
-  await tabTo(page, table);
+  await tabTo(page, page.getByText("CPU usage: data table"));
   await page.keyboard.press("Enter");
-  await expect(page.locator("#cpu-chart table")).toBeVisible();
-  await expect(page.locator("#cpu-chart table tbody tr").first()).toBeVisible();
+  const table = page.getByRole("table", { name: "CPU usage" });
+  await expect(table).toBeVisible();
+  await expect(table.locator("tbody tr").first()).toBeVisible();
 
   const signOut = page.getByRole("button", { name: "Sign out" });
   await tabTo(page, signOut, { backwards: true });

@@ -1,5 +1,5 @@
-// Linked, inspectable charts: a zoom by dragging applies to every chart and is
-// reset with one button; each chart's visible data downloads as CSV and PNG.
+// Linked, inspectable charts: a zoom (the wheel, a drag) applies to every chart
+// and is reset with one button or a double click; each chart's visible data downloads as CSV and PNG.
 import { readFileSync } from "node:fs";
 import type { Download, Page, Request } from "@playwright/test";
 import { test, expect, isLocal } from "../support/fixtures";
@@ -80,28 +80,34 @@ test("a chart's visible data downloads as CSV with a header and ISO times, and a
   expect(png.body.length).toBeGreaterThan(2_000);
 });
 
-test("dragging across one chart zooms every chart; the reset brings back the whole range", async ({ page }) => {
-  await openStill(page, 8);
+test("the wheel and a drag zoom every chart; the reset and a double click bring back the whole range", async ({ page }) => {
+  await openStill(page, 16);
   const whole = rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8"));
+  const reset = page.getByRole("button", { name: "Reset zoom" });
+  const note = page.getByText(/^Zoomed in to \d{1,2}:\d\d:\d\d( [AP]M)?–\d{1,2}:\d\d:\d\d( [AP]M)?\.$/);
 
-  // Drag across the middle of the CPU chart's plot area (between the axes).
-  const box = (await page.locator("#cpu-chart .chart").boundingBox())!;
-  const left = box.x + 48;
-  const width = box.width - 48 - 16;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(left + width * 0.6, y);
+  // The readings fill the last few seconds of a 15-minute axis: the wheel over
+  // the newest ones zooms in around them (each step a quarter closer).
+  const plot = (await page.locator("#cpu-chart .u-over").boundingBox())!;
+  await page.mouse.move(plot.x + plot.width - 2, plot.y + plot.height / 2);
+  for (let step = 0; step < 14; step++) await page.mouse.wheel(0, -100);
+  await expect(reset).toBeVisible();
+  await expect(note).toBeVisible();
+
+  // Then a drag across the middle of the CPU chart's plot area.
+  const y = plot.y + plot.height / 2;
+  await page.mouse.move(plot.x + plot.width * 0.3, y);
   await page.mouse.down();
-  await page.mouse.move(left + width * 0.8, y, { steps: 8 });
-  await page.mouse.move(left + width * 0.99, y, { steps: 8 });
+  await page.mouse.move(plot.x + plot.width * 0.45, y, { steps: 8 });
+  await page.mouse.move(plot.x + plot.width * 0.6, y, { steps: 8 });
   await page.mouse.up();
 
-  const reset = page.getByRole("button", { name: "Reset zoom" });
-  await expect(reset).toBeVisible();
-  await expect(page.getByText(/^Zoomed in to \d{1,2}:\d\d:\d\d( [AP]M)?–\d{1,2}:\d\d:\d\d( [AP]M)?\.$/)).toBeVisible();
   // Another chart follows the zoom: its download holds only the zoomed readings.
+  await expect
+    .poll(async () => rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8")).length)
+    .toBeLessThan(whole.length);
   const zoomed = rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8"));
   expect(zoomed.length).toBeGreaterThan(0);
-  expect(zoomed.length).toBeLessThan(whole.length);
   const wholeRows = whole.map((r) => r.join(","));
   for (const row of zoomed) expect(wholeRows).toContain(row.join(","));
 
@@ -109,6 +115,15 @@ test("dragging across one chart zooms every chart; the reset brings back the who
   await expect(reset).toHaveCount(0);
   const after = rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8"));
   expect(after).toEqual(whole);
+
+  // A double click on any chart is a reset too (the downloads may have scrolled the page).
+  const again = (await page.locator("#cpu-chart .u-over").boundingBox())!;
+  await page.mouse.move(again.x + again.width - 2, again.y + again.height / 2);
+  await page.mouse.wheel(0, -100);
+  await expect(reset).toBeVisible();
+  const memory = (await page.locator("#memory-chart .u-over").boundingBox())!;
+  await page.mouse.dblclick(memory.x + memory.width / 2, memory.y + memory.height / 2);
+  await expect(reset).toHaveCount(0);
 });
 
 test("hovering one chart shows the crosshair on the others", async ({ page }) => {

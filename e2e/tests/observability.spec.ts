@@ -102,7 +102,7 @@ test.describe("live metrics", () => {
     }
     await expect(page.getByRole("img", { name: /CPU usage over the last 15 minutes/ })).toBeVisible();
     await page.getByText("CPU usage: data table").click();
-    const table = page.locator("#cpu-chart table");
+    const table = page.locator("#cpu-chart").getByRole("table");
     await expect(table.getByRole("columnheader", { name: "CPU" })).toBeVisible();
     await expect(table.locator("tbody tr").first()).toContainText("%");
     // Threshold lines come from the backend's thresholds.
@@ -195,21 +195,21 @@ test.describe("live metrics", () => {
   });
 
   test("the chart library is downloaded only for observability", async ({ page }) => {
-    const echarts: string[] = [];
-    page.on("request", (r) => /\/echarts-[0-9a-f]+\.js$/.test(r.url()) && echarts.push(r.url()));
+    const library: string[] = [];
+    page.on("request", (r) => /\/charts-[0-9a-f]+\.(js|css)$/.test(r.url()) && library.push(r.url()));
     // Sign-in and chat (an admin's landing page is observability, so ask for chat).
     await page.goto("/login?redirect=%2Fchat");
     await fillSignIn(page, credentials.admin);
     await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
-    expect(echarts).toEqual([]);
+    expect(library).toEqual([]);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
     await expect(page.locator("#cpu-chart canvas").first()).toBeVisible();
-    expect(echarts).toHaveLength(1);
-    // Back and forth: loaded once, charts redrawn on their new elements.
+    expect(library).toHaveLength(2);
+    // Its script and its stylesheet. Back and forth: loaded once, charts redrawn on their new elements.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Observability" }).click();
     await expect(page.locator("#cpu-chart canvas").first()).toBeVisible();
-    expect(echarts).toHaveLength(1);
+    expect(library).toHaveLength(2);
   });
 });
 

@@ -25,7 +25,7 @@ test("@smoke the app runs under the deployment's Content-Security-Policy", async
   await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   expect(await violations()).toEqual([]);
 
-  // Signed in, the rest of the app loads too: the wasm, ECharts, the realtime socket.
+  // Signed in, the rest of the app loads too: the wasm, the chart library, the realtime socket.
   test.skip(!isLocal && !haveDeployedCredentials, "the signed-in part needs E2E_ADMIN_USER/E2E_ADMIN_PASSWORD");
   await page.goto("/login?redirect=%2Fobservability");
   await fillSignIn(page, credentials.admin);

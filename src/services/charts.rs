@@ -1,66 +1,59 @@
-//! ECharts, loaded on demand and driven by [`TimeChart`] options.
+//! The charts, loaded on demand and drawn from [`TimeChart`] specs.
 //!
-//! The ECharts subset is a separate hashed file (see `tools/post-build.mjs`);
-//! the sign-in and chat pages never download it. Each [`EChart`] initialises
-//! one instance on its own element (a `NodeRef`, never an id lookup), updates it
-//! in place with `setOption`, resizes it with its box, and disposes it on unmount.
-//! Every call into ECharts is made through bindings that catch JS exceptions.
+//! The chart library (uPlot with a small adapter, `tools/charts/`) is a
+//! separate hashed script and stylesheet (see `tools/post-build.mjs`); the
+//! sign-in and chat pages never download them. Each [`Chart`] draws into its
+//! own element (a `NodeRef`, never an id lookup), hands the adapter each new
+//! spec (the adapter keeps the canvas, zoom and crosshair), and is destroyed on
+//! unmount. Every call into the adapter is made through bindings that catch
+//! JS exceptions.
 
 use super::chart_locale::ChartLocale;
-use dashboard_core::chart::{ChartTheme, TimeChart};
+use dashboard_core::chart::TimeChart;
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::html;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
-    /// An ECharts instance.
-    type EchartsInstance;
+    /// A chart drawn by the adapter (`tools/charts/entry.js`).
+    type DrawnChart;
 
-    #[wasm_bindgen(js_namespace = echarts, js_name = init, catch)]
-    fn echarts_init(
+    #[wasm_bindgen(js_namespace = dashboardCharts, js_name = create, catch)]
+    fn create_chart(
         el: &web_sys::HtmlElement,
-        theme: &JsValue,
-        opts: &JsValue,
-    ) -> Result<EchartsInstance, JsValue>;
-
-    #[wasm_bindgen(method, js_name = setOption, catch)]
-    fn set_option(this: &EchartsInstance, option: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
+        format: &JsValue,
+        group: &str,
+        on_zoom: &js_sys::Function,
+    ) -> Result<DrawnChart, JsValue>;
 
     #[wasm_bindgen(method, catch)]
-    fn resize(this: &EchartsInstance) -> Result<(), JsValue>;
+    fn set(this: &DrawnChart, spec: &str) -> Result<(), JsValue>;
 
     #[wasm_bindgen(method, catch)]
-    fn dispose(this: &EchartsInstance) -> Result<(), JsValue>;
-
-    #[wasm_bindgen(js_namespace = echarts, js_name = connect, catch)]
-    fn echarts_connect(group: &str) -> Result<(), JsValue>;
-
-    #[wasm_bindgen(method, js_name = dispatchAction, catch)]
-    fn dispatch_action(this: &EchartsInstance, action: &JsValue) -> Result<(), JsValue>;
-
-    #[wasm_bindgen(method, js_name = getOption, catch)]
-    fn get_option(this: &EchartsInstance) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(method, js_name = getDataURL, catch)]
-    fn get_data_url(this: &EchartsInstance, opts: &JsValue) -> Result<String, JsValue>;
+    fn zoom(this: &DrawnChart) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, catch)]
-    fn on(this: &EchartsInstance, event: &str, handler: &js_sys::Function) -> Result<(), JsValue>;
+    fn png(this: &DrawnChart) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn destroy(this: &DrawnChart) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(js_namespace = dashboardCharts, js_name = resetZoom, catch)]
+    fn reset_group_zoom(group: &str) -> Result<(), JsValue>;
 }
 
-/// Charts drawn inside this context share one crosshair and tooltip (ECharts'
-/// `connect`) and one zoom on the time axis.
+/// Charts drawn inside this context share one crosshair and one zoom on the
+/// time axis.
 #[derive(Clone, Copy)]
 pub(crate) struct LinkedCharts {
     group: &'static str,
     /// The time window (ms) the charts are zoomed to, `None` when not zoomed.
     pub zoom: RwSignal<Option<(f64, f64)>>,
-    members: StoredValue<Vec<ChartHandle>, LocalStorage>,
 }
 
 impl LinkedCharts {
@@ -69,7 +62,6 @@ impl LinkedCharts {
         let linked = LinkedCharts {
             group,
             zoom: RwSignal::new(None),
-            members: StoredValue::new_local(Vec::new()),
         };
         provide_context(linked);
         linked
@@ -77,12 +69,8 @@ impl LinkedCharts {
 
     /// Back to the whole time axis, on every chart of the group.
     pub(crate) fn reset_zoom(&self) {
-        for member in self.members.get_value() {
-            member.with(|chart| {
-                let _ = chart.dispatch_action(&json_value(
-                    r#"{"type":"dataZoom","dataZoomIndex":0,"start":0,"end":100}"#,
-                ));
-            });
+        if charts_present() {
+            let _ = reset_group_zoom(self.group);
         }
         self.zoom.set(None);
     }
@@ -97,53 +85,24 @@ impl ChartHandle {
         ChartHandle(StoredValue::new_local(None))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&EchartsInstance) -> T) -> Option<T> {
-        let instance = self.0.try_get_value().flatten()?;
-        Some(f(instance.unchecked_ref()))
+    fn with<T>(&self, f: impl FnOnce(&DrawnChart) -> T) -> Option<T> {
+        let chart = self.0.try_get_value().flatten()?;
+        Some(f(chart.unchecked_ref()))
     }
 
     /// The time window (ms) the chart is zoomed to, `None` when it shows its
     /// whole time axis (or is not drawn).
     pub(crate) fn zoom_window(&self) -> Option<(f64, f64)> {
-        self.with(zoom_window).flatten()
+        let window = self.with(DrawnChart::zoom)?.ok()?;
+        let at = |i: u32| js_sys::Reflect::get_u32(&window, i).ok()?.as_f64();
+        Some((at(0)?, at(1)?))
     }
 
-    /// The chart as a PNG `data:` URL, on a white background, at twice its
-    /// on-screen resolution.
+    /// The chart as a PNG `data:` URL, on a white background, with a key of
+    /// its lines.
     pub(crate) fn png(&self) -> Option<String> {
-        self.with(|chart| {
-            chart
-                .get_data_url(&json_value(
-                    r##"{"type":"png","pixelRatio":2,"backgroundColor":"#ffffff"}"##,
-                ))
-                .ok()
-        })
-        .flatten()
+        self.with(DrawnChart::png)?.ok()?.as_string()
     }
-}
-
-fn json_value(text: &str) -> JsValue {
-    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
-}
-
-fn number_at(object: &JsValue, key: &str) -> Option<f64> {
-    js_sys::Reflect::get(object, &key.into()).ok()?.as_f64()
-}
-
-/// Read from the option ECharts holds: the first dataZoom's range, in percent
-/// of the axis and in axis values (the linked ones agree).
-fn zoom_window(chart: &EchartsInstance) -> Option<(f64, f64)> {
-    let option = chart.get_option().ok()?;
-    let zooms = js_sys::Reflect::get(&option, &"dataZoom".into()).ok()?;
-    let first = js_sys::Reflect::get(&zooms, &0.into()).ok()?;
-    let (start, end) = (number_at(&first, "start")?, number_at(&first, "end")?);
-    if start <= 0.01 && end >= 99.99 {
-        return None;
-    }
-    Some((
-        number_at(&first, "startValue")?,
-        number_at(&first, "endValue")?,
-    ))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -154,8 +113,6 @@ pub(crate) enum ChartsState {
 }
 
 type SharedLoad = Shared<LocalBoxFuture<'static, Result<(), String>>>;
-/// A size observer and the callback it calls (kept alive together).
-type SizeWatch = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
 /// A viewport observer and the callback it calls (kept alive together).
 type ViewWatch = (
     web_sys::IntersectionObserver,
@@ -164,78 +121,105 @@ type ViewWatch = (
 
 thread_local! {
     static LOAD: RefCell<Option<SharedLoad>> = const { RefCell::new(None) };
+    /// Names a group for a chart drawn outside [`LinkedCharts`].
+    static LONE_CHARTS: Cell<u32> = const { Cell::new(0) };
 }
 
-fn echarts_present() -> bool {
+fn charts_present() -> bool {
     web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"echarts".into()).ok())
+        .and_then(|w| js_sys::Reflect::get(&w, &"dashboardCharts".into()).ok())
         .is_some_and(|v| v.is_object())
 }
 
-/// Loads the ECharts bundle once (later callers share the same load).
-pub(crate) fn load_echarts() -> SharedLoad {
+/// Loads the chart library once (later callers share the same load).
+pub(crate) fn load_charts() -> SharedLoad {
     LOAD.with(|slot| {
         if let Some(load) = slot.borrow().as_ref() {
             return load.clone();
         }
-        let load = inject_script().boxed_local().shared();
+        let load = inject_library().boxed_local().shared();
         *slot.borrow_mut() = Some(load.clone());
         load
     })
 }
 
-async fn inject_script() -> Result<(), String> {
-    if echarts_present() {
+/// The URL of this build's file named in `<meta name=…>`: a same-origin path.
+fn bundled(document: &web_sys::Document, meta: &str) -> Result<String, String> {
+    document
+        .query_selector(&format!("meta[name={meta}]"))
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|s| s.starts_with('/') && !s.starts_with("//"))
+        .ok_or_else(|| "this build does not include the chart library".to_string())
+}
+
+/// Adds `element` to `<head>` and waits for its `load` (or `error`).
+async fn attach(document: &web_sys::Document, element: web_sys::HtmlElement) -> Result<(), String> {
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        element.set_onload(Some(&resolve));
+        element.set_onerror(Some(&reject));
+    });
+    document
+        .head()
+        .ok_or("no <head>")?
+        .append_child(&element)
+        .map_err(|_| "cannot add the chart library")?;
+    let result = JsFuture::from(loaded).await;
+    element.set_onload(None);
+    element.set_onerror(None);
+    result
+        .map(|_| ())
+        .map_err(|_| "the chart library could not be loaded".to_string())
+}
+
+/// The adapter's script and stylesheet, fetched side by side.
+async fn inject_library() -> Result<(), String> {
+    if charts_present() {
         return Ok(());
     }
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    let src = document
-        .query_selector("meta[name=echarts-bundle]")
-        .ok()
-        .flatten()
-        .and_then(|m| m.get_attribute("content"))
-        .filter(|s| s.starts_with('/') && !s.starts_with("//"))
-        .ok_or("this build does not include the chart library")?;
-    let script: web_sys::HtmlScriptElement = document
-        .create_element("script")
-        .map_err(|_| "cannot create a script element")?
-        .unchecked_into();
-    script.set_src(&src);
-    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
-        script.set_onload(Some(&resolve));
-        script.set_onerror(Some(&reject));
-    });
-    document
-        .head()
-        .ok_or("no <head>")?
-        .append_child(&script)
-        .map_err(|_| "cannot add the chart library")?;
-    let result = JsFuture::from(loaded).await;
-    script.set_onload(None);
-    script.set_onerror(None);
-    match result {
-        Ok(_) if echarts_present() => Ok(()),
-        _ => {
+    let make = |tag: &str| {
+        document
+            .create_element(tag)
+            .map_err(|_| format!("cannot create a {tag} element"))
+    };
+    let script = make("script")?;
+    script
+        .set_attribute("src", &bundled(&document, "charts-bundle")?)
+        .ok();
+    let style = make("link")?;
+    style.set_attribute("rel", "stylesheet").ok();
+    style
+        .set_attribute("href", &bundled(&document, "charts-style")?)
+        .ok();
+    let (script_loaded, style_loaded) = futures::join!(
+        attach(&document, script.unchecked_into()),
+        attach(&document, style.unchecked_into())
+    );
+    match script_loaded.and(style_loaded) {
+        Ok(()) if charts_present() => Ok(()),
+        failed => {
             // Let a later visit try again.
             LOAD.with(|slot| slot.borrow_mut().take());
-            Err("the chart library could not be loaded".into())
+            failed.and(Err("the chart library could not be loaded".into()))
         }
     }
 }
 
 /// Whether the chart library is ready, loading it once `start` turns true.
 ///
-/// A page passes "my first data is on screen": the library's half a megabyte of
-/// script is then parsed after the figures are shown, not in their way.
+/// A page passes "my first data is on screen": the library is then fetched
+/// and parsed after the figures are shown, not in their way.
 ///
 /// ```ignore
 /// let charts = use_charts(Signal::derive(move || has_data.get()));
-/// view! { <EChart label="CPU" option charts /> }
+/// view! { <Chart label="CPU" option charts /> }
 /// ```
 pub(crate) fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
-    let (state, set_state) = signal(if echarts_present() {
+    let (state, set_state) = signal(if charts_present() {
         ChartsState::Ready
     } else {
         ChartsState::Loading
@@ -247,7 +231,7 @@ pub(crate) fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
         if !start.get() {
             return false;
         }
-        let load = load_echarts();
+        let load = load_charts();
         wasm_bindgen_futures::spawn_local(async move {
             let next = match load.await {
                 Ok(()) => ChartsState::Ready,
@@ -260,10 +244,19 @@ pub(crate) fn use_charts(start: Signal<bool>) -> ReadSignal<ChartsState> {
     state
 }
 
-/// One chart. `option` changes are pushed with `setOption` into the same instance.
+/// What a drawn chart keeps alive: the adapter's chart, the closures it
+/// calls, and what tells the page whether it is on screen.
+struct Drawn {
+    chart: DrawnChart,
+    locale: ChartLocale,
+    _on_zoom: Closure<dyn FnMut(JsValue, JsValue)>,
+    view_watch: Option<ViewWatch>,
+}
+
+/// One chart. Each new `option` is handed to the same drawn chart.
 #[allow(unreachable_pub)]
 #[component]
-pub(crate) fn EChart(
+pub(crate) fn Chart(
     /// A short description for assistive technology (the data is also shown as text).
     #[prop(into)]
     label: Signal<String>,
@@ -275,17 +268,11 @@ pub(crate) fn EChart(
 ) -> impl IntoView {
     let handle = handle.unwrap_or_else(ChartHandle::new);
     let linked = use_context::<LinkedCharts>();
-    let zoom_watch: StoredValue<Option<Closure<dyn FnMut()>>, LocalStorage> =
-        StoredValue::new_local(None);
     let node = NodeRef::<html::Div>::new();
-    let locale: StoredValue<Option<ChartLocale>, LocalStorage> = StoredValue::new_local(None);
-    let look_drawn: StoredValue<Option<(ChartTheme, Vec<String>)>> = StoredValue::new(None);
-    let instance: StoredValue<Option<EchartsInstance>, LocalStorage> = StoredValue::new_local(None);
-    let observer: StoredValue<Option<SizeWatch>, LocalStorage> = StoredValue::new_local(None);
+    let drawn: StoredValue<Option<Drawn>, LocalStorage> = StoredValue::new_local(None);
     // A chart scrolled out of view is not redrawn for each new point; it catches
     // up with the latest data when it comes back into view.
     let in_view = RwSignal::new(true);
-    let view_watch: StoredValue<Option<ViewWatch>, LocalStorage> = StoredValue::new_local(None);
 
     Effect::new(move |_| {
         let Some(element) = node.get() else { return };
@@ -295,84 +282,40 @@ pub(crate) fn EChart(
         let visible = in_view.get();
         let Some(chart) = option.get() else { return };
         let element: web_sys::HtmlElement = element.unchecked_into();
-        instance.update_value(|slot| {
-            let first = slot.is_none();
-            if !first && !visible {
+        drawn.update_value(|slot| {
+            if slot.is_some() && !visible {
                 return;
             }
-            if first {
-                view_watch.set_value(observe_view(&element, in_view));
-                let opts = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"canvas".into());
-                *slot = echarts_init(&element, &JsValue::NULL, &opts).ok();
-                if let Some(inst) = slot.as_ref() {
-                    observer.set_value(observe_size(&element, inst));
-                    handle.0.set_value(Some(AsRef::<JsValue>::as_ref(inst).clone()));
-                    if let Some(linked) = linked {
-                        zoom_watch.set_value(join(inst, handle, linked));
-                    }
+            if slot.is_none() {
+                *slot = draw(&element, linked, in_view);
+                if let Some(d) = slot.as_ref() {
+                    handle
+                        .0
+                        .set_value(Some(AsRef::<JsValue>::as_ref(&d.chart).clone()));
                 }
             }
-            if let Some(inst) = slot.as_ref() {
-                // A new colour scheme, a line added or taken away: the whole
-                // option again (into the same instance), its series replaced.
-                let look = chart.look();
-                let redraw = !first && look_drawn.with_value(|l| l.as_ref() != Some(&look));
-                look_drawn.set_value(Some(look));
-                let opts = if redraw {
-                    json_value(r#"{"replaceMerge":["series"]}"#)
-                } else {
-                    JsValue::UNDEFINED
-                };
-                if let Ok(option) = js_sys::JSON::parse(&option_json(&chart, first || redraw)) {
-                    if first || redraw {
-                        locale.update_value(|l| {
-                            l.get_or_insert_with(ChartLocale::new)
-                                .apply(&option, &chart.unit_template);
-                        });
-                    }
-                    if inst.set_option(&option, &opts).is_ok() {
-                        crate::browser::perf::mark_once(crate::browser::perf::CHARTS_DRAWN);
-                    }
-                }
-                if first {
-                    // Dragging across the chart zooms (the toolbox's box-zoom, on for good).
-                    let _ = inst.dispatch_action(&json_value(
-                        r#"{"type":"takeGlobalCursor","key":"dataZoomSelect","dataZoomSelectActive":true}"#,
-                    ));
+            if let Some(d) = slot.as_ref() {
+                d.locale.set_unit(&chart.unit_template);
+                if d.chart.set(&chart.spec().to_string()).is_ok() {
+                    crate::browser::perf::mark_once(crate::browser::perf::CHARTS_DRAWN);
                 }
             }
         });
     });
 
     on_cleanup(move || {
-        view_watch.update_value(|w| {
-            if let Some((observer, _closure)) = w.take() {
-                observer.disconnect();
-            }
-        });
-        observer.update_value(|o| {
-            if let Some((observer, _closure)) = o.take() {
-                observer.disconnect();
-            }
-        });
-        if let Some(linked) = linked {
-            linked
-                .members
-                .try_update_value(|m| m.retain(|h| h.0 != handle.0));
-        }
         handle.0.try_set_value(None);
-        instance.update_value(|i| {
-            if let Some(inst) = i.take() {
-                let _ = inst.dispose();
+        drawn.try_update_value(|d| {
+            if let Some(d) = d.take() {
+                if let Some((observer, _closure)) = d.view_watch {
+                    observer.disconnect();
+                }
+                let _ = d.chart.destroy();
             }
         });
-        zoom_watch.try_set_value(None);
-        // After the chart that calls them is gone.
-        locale.try_set_value(None);
     });
 
-    // ECharts owns the inner element; the loading/failure overlay is a sibling.
+    // The adapter owns the inner element; the loading/failure overlay is a sibling.
     view! {
         <div class="chart-box">
             <div class="chart" node_ref=node role="img" aria-label=label></div>
@@ -389,33 +332,40 @@ pub(crate) fn EChart(
     }
 }
 
-/// The full option for the first draw, then only what data changes.
-fn option_json(chart: &TimeChart, first: bool) -> String {
-    if first {
-        chart.option()
-    } else {
-        chart.update()
-    }
-    .to_string()
-}
-
-/// Puts a chart in its group: a shared crosshair and tooltip, and its zoom
-/// reported to the group (ECharts passes a zoom on to the other charts).
-fn join(
-    instance: &EchartsInstance,
-    handle: ChartHandle,
-    linked: LinkedCharts,
-) -> Option<Closure<dyn FnMut()>> {
-    let _ = js_sys::Reflect::set(instance, &"group".into(), &linked.group.into());
-    let _ = echarts_connect(linked.group);
-    linked.members.update_value(|m| m.push(handle));
-    let on_zoom = Closure::<dyn FnMut()>::new(move || {
-        let _ = linked.zoom.try_set(handle.zoom_window());
-    });
-    instance
-        .on("datazoom", on_zoom.as_ref().unchecked_ref())
-        .ok()?;
-    Some(on_zoom)
+/// A new chart in `element`, in the linked group (its zoom reported to the
+/// group's signal) or in a group of its own.
+fn draw(
+    element: &web_sys::HtmlElement,
+    linked: Option<LinkedCharts>,
+    in_view: RwSignal<bool>,
+) -> Option<Drawn> {
+    let group = match linked {
+        Some(linked) => linked.group.to_string(),
+        None => LONE_CHARTS.with(|n| {
+            n.set(n.get() + 1);
+            format!("chart-{}", n.get())
+        }),
+    };
+    let on_zoom =
+        Closure::<dyn FnMut(JsValue, JsValue)>::new(move |start: JsValue, end: JsValue| {
+            if let Some(linked) = linked {
+                let _ = linked.zoom.try_set(start.as_f64().zip(end.as_f64()));
+            }
+        });
+    let locale = ChartLocale::new();
+    let chart = create_chart(
+        element,
+        &locale.formatters(),
+        &group,
+        on_zoom.as_ref().unchecked_ref(),
+    )
+    .ok()?;
+    Some(Drawn {
+        chart,
+        locale,
+        _on_zoom: on_zoom,
+        view_watch: observe_view(element, in_view),
+    })
 }
 
 /// Tells `in_view` whether the chart is on screen.
@@ -429,18 +379,6 @@ fn observe_view(element: &web_sys::HtmlElement, in_view: RwSignal<bool>) -> Opti
         }
     });
     let observer = web_sys::IntersectionObserver::new(closure.as_ref().unchecked_ref()).ok()?;
-    observer.observe(element);
-    Some((observer, closure))
-}
-
-/// Keeps the chart's size in step with its box (window resizes, layout changes).
-fn observe_size(element: &web_sys::HtmlElement, instance: &EchartsInstance) -> Option<SizeWatch> {
-    let inst: JsValue = AsRef::<JsValue>::as_ref(instance).clone();
-    let closure = Closure::<dyn FnMut()>::new(move || {
-        let inst: &EchartsInstance = inst.unchecked_ref();
-        let _ = inst.resize();
-    });
-    let observer = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()).ok()?;
     observer.observe(element);
     Some((observer, closure))
 }

@@ -1,10 +1,12 @@
-//! ECharts options for the time-series charts, written as JSON.
+//! What a time-series chart draws, written as one JSON spec for the page's
+//! chart adapter (`tools/charts/entry.js`, on uPlot).
 //!
-//! Only the handful of option fields the charts use are written, which keeps
-//! the wasm free of a full typed option model. Axis labels carry ECharts string
-//! templates; the app replaces them with formatters in the browser's locale
-//! (wasm closures, see `services/chart_locale.rs`). A chart is drawn once with [`TimeChart::option`] and then kept up
-//! to date with [`TimeChart::update`], which carries only what data changes.
+//! The spec says everything the chart shows: each line's readings and style,
+//! the time axis's bounds and narrowest zoom, the value axis's top, the
+//! threshold and alert lines and the colours. The adapter only translates it
+//! to uPlot; the same spec drawn twice draws the same chart. Axis and legend
+//! texts are written by the app's locale formatters (wasm closures, see
+//! `services/chart_locale.rs`) from [`TimeChart::unit_template`].
 
 use serde_json::{json, Value};
 
@@ -102,7 +104,7 @@ pub struct Marker {
 /// A chart of values over time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeChart {
-    /// ECharts' value-axis label template, e.g. `"{value} %"`.
+    /// The value axis's and legend's number template, e.g. `"{value} %"`.
     pub unit_template: String,
     /// The top of the value axis when fixed (100 for percentages).
     pub y_max: Option<f64>,
@@ -112,8 +114,6 @@ pub struct TimeChart {
     pub thresholds: Vec<Threshold>,
     /// Instants marked on the time axis (alerts about this chart's metric).
     pub markers: Vec<Marker>,
-    /// Whether the chart shows a legend (charts with more than one line).
-    pub legend: bool,
     /// The time axis's bounds (ms), when the chart shows a chosen range;
     /// otherwise it spans the readings.
     pub window: Option<(f64, f64)>,
@@ -122,65 +122,27 @@ pub struct TimeChart {
 }
 
 impl TimeChart {
-    /// The full option, for the first draw.
-    pub fn option(&self) -> Value {
-        let mut option = json!({
-            "animation": false,
-            "grid": { "left": 48, "right": 16, "top": 28, "bottom": 28 },
-            // Drawn on the canvas: ECharts' HTML tooltips carry inline `style`
-            // attributes, which the CSP's `style-src 'self'` refuses.
-            "tooltip": { "trigger": "axis", "renderMode": "richText", "confine": true },
-            // Zoom on the time axis: the wheel (or a pinch), and dragging across
-            // the chart, which is ECharts' toolbox box-zoom switched on by the
-            // page with its buttons kept invisible (the page has its own reset).
-            "dataZoom": [{
-                "type": "inside",
-                "xAxisIndex": 0,
-                "filterMode": "none",
-                "zoomOnMouseWheel": true,
-                "moveOnMouseMove": false,
-                "moveOnMouseWheel": false,
-                "minValueSpan": MIN_ZOOM_MS,
-            }],
-            "toolbox": {
-                "right": 0,
-                "top": 0,
-                "itemSize": 1,
-                "showTitle": false,
-                "iconStyle": { "opacity": 0 },
-                "emphasis": { "iconStyle": { "opacity": 0 } },
-                "feature": { "dataZoom": { "yAxisIndex": "none", "filterMode": "none" } },
-            },
-            "color": self.lines.iter().map(|l| l.color.as_str()).collect::<Vec<_>>(),
-            "xAxis": {
-                "type": "time",
-                "splitNumber": 4,
-                "axisLabel": { "color": self.theme.text, "hideOverlap": true },
-                "splitLine": { "show": false },
-            },
-            "yAxis": {
-                "type": "value",
-                "min": 0,
-                "axisLabel": { "formatter": self.unit_template, "color": self.theme.text },
-                "splitLine": { "lineStyle": { "color": self.theme.grid } },
-            },
-            "series": self.series(true),
-        });
-        if let Some(max) = self.y_max {
-            option["yAxis"]["max"] = max.into();
-        }
-        option["xAxis"]
-            .as_object_mut()
-            .into_iter()
-            .for_each(|axis| axis.extend(self.x_bounds()));
-        // Written either way: a full option merged into a drawn chart must
-        // also take a legend away.
-        option["legend"] = if self.legend {
-            json!({ "show": true, "top": 0, "right": 8, "textStyle": { "color": self.theme.text } })
-        } else {
-            json!({ "show": false })
-        };
-        option
+    /// The whole chart, for each draw: the adapter keeps the drawn chart
+    /// (its canvas, zoom and crosshair) and replaces what changed.
+    pub fn spec(&self) -> Value {
+        let lines: Vec<Value> = self.lines.iter().map(line_spec).collect();
+        json!({
+            "lines": lines,
+            "x": self.time_bounds().map(|(min, max)| [min, max]),
+            "minSpan": MIN_ZOOM_MS,
+            "yMax": self.y_max,
+            "levels": self.thresholds.iter().map(|t| json!({
+                "value": t.value,
+                "label": format!("{} {}%", t.name, t.value),
+                "color": self.theme.severity(t.severity),
+            })).collect::<Vec<_>>(),
+            "instants": self.markers.iter().map(|m| json!({
+                "t": m.t_ms,
+                "label": m.label,
+                "color": self.theme.severity(m.severity),
+            })).collect::<Vec<_>>(),
+            "theme": { "text": self.theme.text, "grid": self.theme.grid },
+        })
     }
 
     /// How many lines the chart has.
@@ -188,37 +150,8 @@ impl TimeChart {
         self.lines.len()
     }
 
-    /// What [`TimeChart::update`] does not carry: the theme and the lines'
-    /// colours (and so their number). When it changes, the chart is drawn
-    /// again from [`TimeChart::option`] (a new colour scheme, a line added).
-    pub fn look(&self) -> (ChartTheme, Vec<String>) {
-        (
-            self.theme.clone(),
-            self.lines.iter().map(|l| l.color.clone()).collect(),
-        )
-    }
-
-    /// What changes from one reading to the next: the series and the time
-    /// axis's bounds. ECharts merges it into the option it holds instead of
-    /// rebuilding the grid, axes and tooltip.
-    pub fn update(&self) -> Value {
-        json!({
-            "xAxis": Value::Object(self.x_bounds().collect()),
-            "series": self.series(false),
-        })
-    }
-
-    /// The time axis's `min` and `max`, none without readings (ECharts then
-    /// picks its own).
-    fn x_bounds(&self) -> impl Iterator<Item = (String, Value)> {
-        self.time_bounds().into_iter().flat_map(|(min, max)| {
-            [
-                ("min".to_string(), min.into()),
-                ("max".to_string(), max.into()),
-            ]
-        })
-    }
-
+    /// The time axis's bounds, none without readings (the adapter then spans
+    /// whatever it has).
     fn time_bounds(&self) -> Option<(f64, f64)> {
         if self.window.is_some() {
             return self.window;
@@ -228,78 +161,26 @@ impl TimeChart {
         let last = points.last()?.0;
         Some((first.min(last - MIN_SPAN_MS), last))
     }
-
-    fn series(&self, with_style: bool) -> Vec<Value> {
-        self.lines
-            .iter()
-            .enumerate()
-            .map(|(i, line)| {
-                let mut series = json!({
-                    "type": "line",
-                    "name": line.name,
-                    "showSymbol": line.points.len() < FEW_POINTS,
-                    "data": data(&line.points, line.scale),
-                });
-                // A faint line carries its style in every update: it may join
-                // a chart after its first draw (when stored history arrives).
-                if with_style || line.faint {
-                    series["symbol"] = "circle".into();
-                    series["connectNulls"] = false.into();
-                    series["lineStyle"] = json!({ "width": 2, "color": line.color });
-                    series["itemStyle"] = json!({ "color": line.color });
-                }
-                if line.faint {
-                    series["lineStyle"] =
-                        json!({ "width": 1, "color": line.color, "opacity": 0.5 });
-                    series["showSymbol"] = false.into();
-                }
-                if i == 0 && !(self.thresholds.is_empty() && self.markers.is_empty()) {
-                    series["markLine"] = mark_lines(&self.thresholds, &self.markers, &self.theme);
-                }
-                series
-            })
-            .collect()
-    }
 }
 
-/// `[time, value]` pairs, values rounded to two decimals; a gap stays `null`
-/// so the line breaks there.
-fn data(points: &Series, scale: f64) -> Vec<Value> {
-    points
+/// One line: its style, and its readings as two columns (`t`, `v`), values
+/// scaled and rounded to two decimals; a gap stays `null` so the line breaks
+/// there.
+fn line_spec(line: &Line) -> Value {
+    let times: Vec<f64> = line.points.iter().map(|(t, _)| *t).collect();
+    let values: Vec<Option<f64>> = line
+        .points
         .iter()
-        .map(|(t, v)| json!([t, v.map(|v| (v / scale * 100.0).round() / 100.0)]))
-        .collect()
-}
-
-fn mark_lines(thresholds: &[Threshold], markers: &[Marker], theme: &ChartTheme) -> Value {
-    let levels = thresholds.iter().map(|t| {
-        let color = theme.severity(t.severity);
-        json!({
-            "name": t.name,
-            "yAxis": t.value,
-            "lineStyle": { "color": color },
-            "label": {
-                "position": "insideEndTop",
-                "formatter": format!("{} {}%", t.name, t.value),
-                "color": color,
-            },
-        })
-    });
-    let instants = markers.iter().map(|m| {
-        let color = theme.severity(m.severity);
-        json!({
-            "name": m.label,
-            "xAxis": m.t_ms,
-            "lineStyle": { "color": color, "type": "solid", "width": 2 },
-            "label": { "position": "end", "formatter": m.label, "color": color },
-        })
-    });
-    let lines: Vec<Value> = levels.chain(instants).collect();
+        .map(|(_, v)| v.map(|v| (v / line.scale * 100.0).round() / 100.0))
+        .collect();
     json!({
-        "silent": true,
-        "symbol": ["none", "none"],
-        "lineStyle": { "type": "dashed" },
-        "data": lines,
+        "name": line.name,
+        "color": line.color,
+        "width": if line.faint { 1 } else { 2 },
+        "alpha": if line.faint { 0.5 } else { 1.0 },
+        "dots": !line.faint && line.points.len() < FEW_POINTS,
+        "t": times,
+        "v": values,
     })
 }
 
@@ -344,25 +225,23 @@ mod tests {
             }],
             thresholds: vec![],
             markers: vec![],
-            legend: false,
             window: None,
             theme: ChartTheme::default(),
         }
     }
 
     #[test]
-    fn alerts_are_vertical_lines_at_their_time() {
+    fn alerts_are_instants_in_their_severitys_colour() {
         let mut c = chart(vec![(1.0, Some(1.0))]);
         c.markers = vec![Marker {
             t_ms: 5_000.0,
             label: "critical".into(),
             severity: Severity::Critical,
         }];
-        let mark = &c.option()["series"][0]["markLine"];
-        assert_eq!(mark["data"][0]["xAxis"], 5_000.0);
-        assert_eq!(mark["data"][0]["label"]["formatter"], "critical");
-        assert_eq!(mark["data"][0]["lineStyle"]["type"], "solid");
-        assert_eq!(mark["data"][0]["lineStyle"]["color"], "#b91c1c");
+        assert_eq!(
+            c.spec()["instants"],
+            json!([{ "t": 5_000.0, "label": "critical", "color": "#b91c1c" }])
+        );
     }
 
     #[test]
@@ -379,36 +258,38 @@ mod tests {
             value: 70.0,
             severity: Severity::Warning,
         }];
-        let option = c.option();
-        assert_eq!(option["xAxis"]["axisLabel"]["color"], "#eeeeee");
-        assert_eq!(option["yAxis"]["axisLabel"]["color"], "#eeeeee");
+        let spec = c.spec();
         assert_eq!(
-            option["yAxis"]["splitLine"]["lineStyle"]["color"],
-            "#333333"
+            spec["theme"],
+            json!({ "text": "#eeeeee", "grid": "#333333" })
         );
-        let mark = &option["series"][0]["markLine"]["data"][0];
-        assert_eq!(mark["label"]["color"], "#ffff00");
+        assert_eq!(spec["levels"][0]["color"], "#ffff00");
+        assert_eq!(spec["lines"][0]["color"], "#2563eb");
     }
 
     #[test]
-    fn the_time_axis_zooms_by_wheel_and_drag_but_updates_never_reset_it() {
-        let c = chart(vec![(1.0, Some(1.0))]);
-        let option = c.option();
-        let inside = &option["dataZoom"][0];
-        assert_eq!(inside["type"], "inside");
-        assert_eq!(inside["filterMode"], "none", "lines run to the edges");
-        assert_eq!(
-            inside["moveOnMouseMove"], false,
-            "a drag selects, never pans"
-        );
-        let drag = &option["toolbox"]["feature"]["dataZoom"];
-        assert_eq!(drag["yAxisIndex"], "none", "only time is zoomed");
-        let update = c.update();
-        assert!(update.get("dataZoom").is_none() && update.get("toolbox").is_none());
+    fn thresholds_are_labelled_levels() {
+        let mut c = chart(vec![(1.0, Some(1.0))]);
+        c.thresholds = vec![
+            Threshold {
+                name: "warning",
+                value: 70.0,
+                severity: Severity::Warning,
+            },
+            Threshold {
+                name: "critical",
+                value: 90.5,
+                severity: Severity::Critical,
+            },
+        ];
+        let levels = &c.spec()["levels"];
+        assert_eq!(levels[0]["label"], "warning 70%");
+        assert_eq!(levels[1]["value"], 90.5);
+        assert_eq!(levels[1]["label"], "critical 90.5%");
     }
 
     #[test]
-    fn a_buckets_peak_is_a_faint_line_styled_in_every_update() {
+    fn a_buckets_peak_is_a_faint_thin_line_without_dots() {
         assert!(peaks_differ(
             &[(1.0, Some(10.0)), (2.0, Some(10.0))],
             &[(2.0, Some(99.0))]
@@ -427,85 +308,50 @@ mod tests {
             faint: true,
         });
         assert_eq!(c.line_count(), 2);
-        let update = c.update();
-        assert_eq!(update["series"][1]["lineStyle"]["opacity"], 0.5);
-        assert!(update["series"][0].get("lineStyle").is_none());
+        let lines = &c.spec()["lines"];
+        assert_eq!(lines[0]["width"], 2);
+        assert_eq!(lines[0]["alpha"], 1.0);
+        assert_eq!(lines[0]["dots"], true, "few points get a dot each");
+        assert_eq!(lines[1]["width"], 1);
+        assert_eq!(lines[1]["alpha"], 0.5);
+        assert_eq!(lines[1]["dots"], false);
     }
 
     #[test]
     fn a_chosen_range_sets_the_time_axis() {
         let mut c = chart(vec![(100_000.0, Some(1.0))]);
         c.window = Some((0.0, 3_600_000.0));
-        assert_eq!(c.option()["xAxis"]["min"], 0.0);
-        assert_eq!(c.update()["xAxis"]["max"], 3_600_000.0);
+        assert_eq!(c.spec()["x"], json!([0.0, 3_600_000.0]));
     }
 
     #[test]
-    fn the_time_axis_spans_at_least_a_minute() {
-        let one = chart(vec![(100_000.0, Some(1.0))]).option();
-        assert_eq!(one["xAxis"]["min"], 40_000.0);
-        assert_eq!(one["xAxis"]["max"], 100_000.0);
-        let long = chart(vec![(0.0, None), (300_000.0, Some(1.0))]).update();
-        assert_eq!(long["xAxis"], json!({ "min": 0.0, "max": 300_000.0 }));
-        let empty = chart(vec![]).option();
-        assert!(empty["xAxis"].get("min").is_none(), "ECharts picks its own");
+    fn the_time_axis_spans_at_least_a_minute_and_zooms_to_ten_seconds() {
+        let one = chart(vec![(100_000.0, Some(1.0))]).spec();
+        assert_eq!(one["x"], json!([40_000.0, 100_000.0]));
+        assert_eq!(one["minSpan"], 10_000.0);
+        let long = chart(vec![(0.0, None), (300_000.0, Some(1.0))]).spec();
+        assert_eq!(long["x"], json!([0.0, 300_000.0]));
+        let empty = chart(vec![]).spec();
+        assert!(empty["x"].is_null(), "the adapter spans what it has");
     }
 
     #[test]
     fn gaps_stay_gaps_and_values_are_scaled_and_rounded() {
         let mut c = chart(vec![(1.0, Some(2048.0)), (2.0, None), (3.0, Some(1000.0))]);
         c.lines[0].scale = 1024.0;
-        let option = c.option();
-        let series = &option["series"][0];
-        assert_eq!(
-            series["data"],
-            json!([[1.0, 2.0], [2.0, null], [3.0, 0.98]])
-        );
-        assert_eq!(series["connectNulls"], false);
-        assert_eq!(series["showSymbol"], true, "few points get a dot each");
+        let line = &c.spec()["lines"][0];
+        assert_eq!(line["t"], json!([1.0, 2.0, 3.0]));
+        assert_eq!(line["v"], json!([2.0, null, 0.98]));
     }
 
     #[test]
-    fn the_tooltip_is_drawn_on_the_canvas_and_labels_never_overlap() {
-        let option = chart(vec![(1.0, Some(1.0))]).option();
-        assert_eq!(option["tooltip"]["renderMode"], "richText");
-        assert_eq!(option["xAxis"]["axisLabel"]["hideOverlap"], true);
-        assert_eq!(option["yAxis"]["axisLabel"]["formatter"], "{value} %");
-        assert_eq!(option["yAxis"]["max"], 100.0);
-        assert_eq!(option["legend"]["show"], false);
-    }
-
-    #[test]
-    fn thresholds_are_dashed_labelled_lines_on_the_first_series() {
-        let mut c = chart(vec![(1.0, Some(1.0))]);
-        c.thresholds = vec![
-            Threshold {
-                name: "warning",
-                value: 70.0,
-                severity: Severity::Warning,
-            },
-            Threshold {
-                name: "critical",
-                value: 90.0,
-                severity: Severity::Critical,
-            },
-        ];
-        let option = c.option();
-        let mark = &option["series"][0]["markLine"];
-        assert_eq!(mark["lineStyle"]["type"], "dashed");
-        assert_eq!(mark["data"][1]["yAxis"], 90.0);
-        assert_eq!(mark["data"][1]["label"]["formatter"], "critical 90%");
-        // Thresholds come from each report, so an update carries them too.
-        assert_eq!(c.update()["series"][0]["markLine"], *mark);
-    }
-
-    #[test]
-    fn an_update_carries_data_and_bounds_but_no_styling() {
-        let update = chart(vec![(1.0, Some(1.0))]).update();
-        let keys: Vec<&String> = update.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["series", "xAxis"]);
-        assert!(update["series"][0].get("lineStyle").is_none());
-        assert_eq!(update["series"][0]["data"], json!([[1.0, 1.0]]));
+    fn many_points_get_no_dots_and_the_value_axis_may_be_open() {
+        let points = (0..10).map(|i| (f64::from(i), Some(1.0))).collect();
+        let mut c = chart(points);
+        assert_eq!(c.spec()["lines"][0]["dots"], false);
+        assert_eq!(c.spec()["yMax"], 100.0);
+        c.y_max = None;
+        assert!(c.spec()["yMax"].is_null());
     }
 
     #[test]

@@ -119,7 +119,6 @@ pub(crate) fn percent_chart(
     TimeChart {
         unit_template: "{value} %".into(),
         y_max: Some(100.0),
-        legend: lines.len() > 1,
         lines,
         thresholds,
         markers: vec![],
@@ -150,7 +149,6 @@ pub(crate) fn network_chart(colors: &ChartColors, received: &Series, sent: &Seri
         ],
         thresholds: vec![],
         markers: vec![],
-        legend: true,
         window: None,
         theme: colors.theme.clone(),
     }
@@ -164,7 +162,6 @@ pub(crate) fn score_chart(colors: &ChartColors, series: &Series) -> TimeChart {
         lines: vec![line("Health score".into(), &colors.score, series, 1.0)],
         thresholds: vec![],
         markers: vec![],
-        legend: false,
         window: None,
         theme: colors.theme.clone(),
     }

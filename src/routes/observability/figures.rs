@@ -9,7 +9,7 @@ use crate::browser::download;
 use crate::browser::locale;
 use crate::services::alerts::use_alerts;
 use crate::services::api::ApiError;
-use crate::services::charts::{ChartHandle, ChartsState, EChart, LinkedCharts};
+use crate::services::charts::{Chart, ChartHandle, ChartsState, LinkedCharts};
 use dashboard_core::alerts::AlertLevel;
 use dashboard_core::chart::{Marker, Severity, TimeChart};
 use dashboard_core::export;
@@ -301,7 +301,7 @@ fn ChartFigure(
     view! {
         <figure id=id class="card chart-card" aria-labelledby=format!("{id}-title")>
             <h3 id=format!("{id}-title")>{title}</h3>
-            <EChart label=Signal::derive(move || format!("{title} over {}; the values are in the data table below", span.get())) option charts handle />
+            <Chart label=Signal::derive(move || format!("{title} over {}; the values are in the data table below", span.get())) option charts handle />
             <figcaption class="muted">{caption}{move || marked.get().map(|m| view! { <br /><span class="chart-alerts">{m}</span> })}</figcaption>
             <div class="chart-actions">
                 <button type="button" class="button button-secondary button-small" aria-label=format!("Download {title} as CSV") on:click=save_csv>
