@@ -101,8 +101,8 @@ pub(crate) fn count(v: Option<u64>) -> String {
 }
 
 /// A plain number with `decimals` places in the browser's number style.
-pub(crate) fn fixed(v: f64, decimals: usize) -> String {
-    numbers(format!("{v:.decimals$}"))
+pub(crate) fn fixed(v: f64, decimals: u32) -> String {
+    numbers(format::fixed(v, decimals))
 }
 
 fn formatter(date: Option<DateTimeStyle>) -> DateTimeFormat {

@@ -84,7 +84,7 @@ pub fn parse_alert(data: &Value, now_ms: f64) -> Alert {
     let value = number(data.get("value"));
     let message = text(data, "message").unwrap_or_else(|| match (&metric, value) {
         (Some(metric), Some(value)) => {
-            format!("{metric} at {}%", crate::format::one_decimal(value))
+            format!("{metric} at {}%", crate::format::fixed(value, 1))
         }
         _ => "A threshold was crossed".to_string(),
     });

@@ -133,7 +133,7 @@ impl TimeChart {
             "yMax": self.y_max,
             "levels": self.thresholds.iter().map(|t| json!({
                 "value": t.value,
-                "label": format!("{} {}%", t.name, t.value),
+                "label": format!("{} {}%", t.name, crate::format::trimmed(t.value, 2)),
                 "color": self.theme.severity(t.severity),
             })).collect::<Vec<_>>(),
             "instants": self.markers.iter().map(|m| json!({

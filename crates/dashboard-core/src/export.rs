@@ -55,13 +55,7 @@ pub fn csv(columns: &[Column<'_>], window: Option<(f64, f64)>) -> String {
 
 /// A value as written: at most three decimals, no trailing zeros.
 fn number(v: f64) -> String {
-    let text = format!("{:.3}", (v * 1000.0).round() / 1000.0);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
+    crate::format::trimmed(v, 3)
 }
 
 /// A field quoted when it holds a comma, quote or line break; a leading

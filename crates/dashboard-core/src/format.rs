@@ -15,32 +15,49 @@ pub fn capitalized(name: &str) -> String {
     text
 }
 
-/// `93.44` → "93.4", `-0.04` → "0.0": one decimal, rounded half away from
-/// zero, written from whole numbers: the app's start-up code (the alert feed)
-/// then formats no float with core's formatter (~12 KB of wasm on every page).
-/// Values past ±10^14, no figure the app shows, are written as that bound.
-pub fn one_decimal(v: f64) -> String {
-    let tenths = (v * 10.0).round().clamp(-1e15, 1e15) as i64;
-    let sign = if tenths < 0 { "-" } else { "" };
-    let tenths = tenths.unsigned_abs();
-    format!("{sign}{}.{}", tenths / 10, tenths % 10)
+/// `v` with `decimals` decimals (at most 6): `(93.44, 1)` → "93.4",
+/// `(-0.04, 1)` → "0.0", `(2445.3, 0)` → "2445". Rounded half away from zero
+/// and written from whole numbers, so that no page carries core's float
+/// formatter (~10 KB of wasm). Values past ±10^15 units of the last decimal,
+/// no figure the app shows, are written as that bound; not a number reads 0.
+pub fn fixed(v: f64, decimals: u32) -> String {
+    let decimals = decimals.min(6);
+    let scale = 10_u64.pow(decimals);
+    let units = (v * scale as f64).round().clamp(-1e15, 1e15) as i64;
+    let sign = if units < 0 { "-" } else { "" };
+    let units = units.unsigned_abs();
+    if decimals == 0 {
+        return format!("{sign}{units}");
+    }
+    let width = decimals as usize;
+    format!("{sign}{}.{:0width$}", units / scale, units % scale)
+}
+
+/// [`fixed`] without trailing zeros: `(70.0, 2)` → "70", `(90.5, 2)` → "90.5".
+pub fn trimmed(v: f64, decimals: u32) -> String {
+    let text = fixed(v, decimals);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 /// `42.5` → "42.5 %".
 pub fn percent(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1} %"))
+    v.map(|v| format!("{} %", fixed(v, 1)))
         .unwrap_or_else(|| MISSING.into())
 }
 
 /// `7.9` → "7.9 GB".
 pub fn gigabytes(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1} GB"))
+    v.map(|v| format!("{} GB", fixed(v, 1)))
         .unwrap_or_else(|| MISSING.into())
 }
 
 /// `512.0` → "512.0 MB".
 pub fn megabytes(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1} MB"))
+    v.map(|v| format!("{} MB", fixed(v, 1)))
         .unwrap_or_else(|| MISSING.into())
 }
 
@@ -56,10 +73,7 @@ pub fn axis_value(template: &str, v: f64) -> String {
     if !v.is_finite() {
         return MISSING.into();
     }
-    let rounded = format!("{v:.2}");
-    let number = rounded.trim_end_matches('0').trim_end_matches('.');
-    let number = if number == "-0" { "0" } else { number };
-    template.replace("{value}", number)
+    template.replace("{value}", &trimmed(v, 2))
 }
 
 /// 1536 → "1.5 KB" (binary multiples, as system tools show them).
@@ -75,9 +89,9 @@ pub fn bytes(v: f64) -> String {
         unit += 1;
     }
     if unit == 0 {
-        format!("{value:.0} {}", UNITS[0])
+        format!("{} {}", fixed(value, 0), UNITS[0])
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{} {}", fixed(value, 1), UNITS[unit])
     }
 }
 
@@ -230,7 +244,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_decimal_rounds_like_the_float_formatter() {
+    fn fixed_rounds_like_the_float_formatter() {
         for v in [
             0.0,
             93.44,
@@ -242,16 +256,30 @@ mod tests {
             -3.15,
             -0.96,
             1e9 + 0.3,
+            2445.7,
+            0.001,
         ] {
-            assert_eq!(
-                one_decimal(v),
-                format!("{:.1}", (v * 10.0).round() / 10.0),
-                "{v}"
-            );
+            for decimals in 0..=3 {
+                let scale = 10_f64.powi(decimals as i32);
+                let expected = format!("{:.*}", decimals as usize, (v * scale).round() / scale);
+                assert_eq!(fixed(v, decimals), expected, "{v} to {decimals}");
+            }
         }
-        assert_eq!(one_decimal(-0.04), "0.0");
-        assert_eq!(one_decimal(f64::NAN), "0.0");
-        assert_eq!(one_decimal(f64::INFINITY), "100000000000000.0");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(-0.4, 0), "0");
+        assert_eq!(fixed(f64::NAN, 1), "0.0");
+        assert_eq!(fixed(f64::INFINITY, 1), "100000000000000.0");
+        assert_eq!(fixed(1.5, 9), "1.500000", "at most six decimals");
+    }
+
+    #[test]
+    fn trimmed_drops_trailing_zeros_only_after_the_point() {
+        assert_eq!(trimmed(70.0, 2), "70");
+        assert_eq!(trimmed(90.5, 2), "90.5");
+        assert_eq!(trimmed(100.0, 0), "100");
+        assert_eq!(trimmed(0.30000000000000004, 2), "0.3");
+        assert_eq!(trimmed(-0.001, 2), "0");
+        assert_eq!(trimmed(1.2345, 3), "1.235");
     }
 
     #[test]

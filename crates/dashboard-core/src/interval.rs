@@ -1,5 +1,7 @@
 //! Refresh intervals as they appear in the URL (`?interval=10s`) and on screen.
 
+use crate::format::{fixed, trimmed};
+
 /// The choices offered in the interval selector (ms; `None` = paused).
 pub const CHOICES: [Option<f64>; 5] = [
     Some(5_000.0),
@@ -36,25 +38,28 @@ pub fn parse(text: &str) -> Option<Option<f64>> {
     (ms.is_finite() && (MIN_MS..=MAX_MS).contains(&ms)).then_some(Some(ms))
 }
 
-/// The URL form: "5s", "1m", "250ms", "paused".
+/// The URL form: "5s", "1m", "250ms", "paused". Written from whole numbers
+/// (`format::fixed`): no page carries core's float formatter for it.
 pub fn to_param(interval: Option<f64>) -> String {
     match interval {
         None => "paused".into(),
-        Some(ms) if ms >= 60_000.0 && ms % 60_000.0 == 0.0 => format!("{}m", ms / 60_000.0),
-        Some(ms) if ms % 1_000.0 == 0.0 => format!("{}s", ms / 1_000.0),
-        Some(ms) => format!("{}ms", ms.round()),
+        Some(ms) if ms >= 60_000.0 && ms % 60_000.0 == 0.0 => {
+            format!("{}m", fixed(ms / 60_000.0, 0))
+        }
+        Some(ms) if ms % 1_000.0 == 0.0 => format!("{}s", fixed(ms / 1_000.0, 0)),
+        Some(ms) => format!("{}ms", fixed(ms, 0)),
     }
 }
 
-/// The on-screen form: "Every 5 s", "Every 1 min", "Paused".
+/// The on-screen form: "Every 5 s", "Every 1.5 s", "Every 1 min", "Paused".
 pub fn label(interval: Option<f64>) -> String {
     match interval {
         None => "Paused".into(),
         Some(ms) if ms >= 60_000.0 && ms % 60_000.0 == 0.0 => {
-            format!("Every {} min", ms / 60_000.0)
+            format!("Every {} min", fixed(ms / 60_000.0, 0))
         }
-        Some(ms) if ms >= 1_000.0 => format!("Every {} s", (ms / 100.0).round() / 10.0),
-        Some(ms) => format!("Every {} ms", ms.round()),
+        Some(ms) if ms >= 1_000.0 => format!("Every {} s", trimmed(ms / 1_000.0, 1)),
+        Some(ms) => format!("Every {} ms", fixed(ms, 0)),
     }
 }
 
@@ -85,6 +90,10 @@ mod tests {
         assert_eq!(label(Some(5_000.0)), "Every 5 s");
         assert_eq!(label(Some(60_000.0)), "Every 1 min");
         assert_eq!(label(Some(100.0)), "Every 100 ms");
+        assert_eq!(label(Some(1_500.0)), "Every 1.5 s");
+        assert_eq!(label(Some(1_540.0)), "Every 1.5 s");
+        assert_eq!(to_param(Some(120_000.0)), "2m");
+        assert_eq!(to_param(Some(30_000.0)), "30s");
         assert_eq!(label(None), "Paused");
     }
 }

@@ -118,7 +118,7 @@ fn plural(n: f64, unit: &str) -> String {
     if n == 1.0 {
         format!("1 {unit}")
     } else {
-        format!("{n} {unit}s")
+        format!("{} {unit}s", crate::format::fixed(n, 0))
     }
 }
 

@@ -36,10 +36,11 @@ pub(crate) async fn load(
     feed: LiveFeed,
 ) -> Result<HistorySource, ApiError> {
     let (start, end) = range.window(crate::browser::time::now_ms());
+    // Whole seconds, written as integers (no float formatter in the page).
     let path = format!(
         "{SERIES_PATH}?start={}&end={}",
-        (start / 1000.0).floor(),
-        (end / 1000.0).ceil()
+        (start / 1000.0).floor() as i64,
+        (end / 1000.0).ceil() as i64
     );
     match api.get(&path).send::<Value>().await {
         Ok(body) => {

@@ -155,6 +155,9 @@ enum Ring {
 #[component]
 fn ScoreRing(score: Signal<f64>) -> impl IntoView {
     const R: f64 = 52.0;
+    // The same radius as an attribute: text, not an f64 (whose `to_string`
+    // would bring core's float formatter into the page).
+    const RADIUS: &str = "52";
     let circumference = 2.0 * std::f64::consts::PI * R;
     let tier = move || match score_tier(score.get()) {
         ScoreTier::Green => "score-ring tier-green",
@@ -164,21 +167,25 @@ fn ScoreRing(score: Signal<f64>) -> impl IntoView {
     };
     let dash = move || {
         let filled = circumference * score.get().clamp(0.0, 100.0) / 100.0;
-        format!("{filled:.1} {circumference:.1}")
+        format!(
+            "{} {}",
+            format::fixed(filled, 1),
+            format::fixed(circumference, 1)
+        )
     };
     view! {
         <div class=tier>
-            <svg viewBox="0 0 120 120" role="img" aria-label=move || format!("Health score {:.0} out of 100", score.get())>
-                <circle class="ring-track" cx="60" cy="60" r=R></circle>
+            <svg viewBox="0 0 120 120" role="img" aria-label=move || format!("Health score {} out of 100", format::fixed(score.get(), 0))>
+                <circle class="ring-track" cx="60" cy="60" r=RADIUS></circle>
                 <circle
                     class="ring-value"
                     cx="60"
                     cy="60"
-                    r=R
+                    r=RADIUS
                     stroke-dasharray=dash
                     transform="rotate(-90 60 60)"
                 ></circle>
-                <text x="60" y="68" text-anchor="middle" class="ring-text">{move || format!("{:.0}", score.get())}</text>
+                <text x="60" y="68" text-anchor="middle" class="ring-text">{move || format::fixed(score.get(), 0)}</text>
             </svg>
             <p class="score-caption">"Health score"</p>
         </div>
@@ -196,10 +203,8 @@ fn MetricCard(
 ) -> impl IntoView {
     let lvl = move || level(value.get().flatten(), limits.get());
     let width = move || {
-        format!(
-            "{:.1}%",
-            value.get().flatten().unwrap_or(0.0).clamp(0.0, 100.0)
-        )
+        let percent = value.get().flatten().unwrap_or(0.0).clamp(0.0, 100.0);
+        format!("{}%", format::fixed(percent, 1))
     };
     view! {
         <article id=id class=move || format!("card metric-card {}", level_class(lvl())) aria-labelledby=format!("{id}-heading")>
@@ -242,7 +247,7 @@ pub(crate) fn CpuCard() -> impl IntoView {
     view! {
         <MetricCard id="cpu" title="CPU" value limits>
             {fact("Cores", move || locale::count(r.get().and_then(|c| c.count)))}
-            {fact("Frequency", move || r.get().and_then(|c| c.freq_mhz).map(|f| format!("{f:.0} MHz")).unwrap_or_else(|| format::MISSING.into()))}
+            {fact("Frequency", move || r.get().and_then(|c| c.freq_mhz).map(|f| format!("{} MHz", format::fixed(f, 0))).unwrap_or_else(|| format::MISSING.into()))}
         </MetricCard>
     }
 }
