@@ -43,9 +43,9 @@ CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
   cargo test -p dashboard --target wasm32-unknown-unknown 2>&1 | tee "$wasm_log"
 record "browser unit tests: $(grep -E '^test result:' "$wasm_log" | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')"
 
-step "build tools: the deployment policy checker's and the import renaming's own tests"
-node --test tools/vercel-rules.test.mjs tools/short-imports.test.mjs
-record "build tool tests (deployment policy, import renaming): ok"
+step "build tools: the deployment policy checker's, the import renaming's and the chart adapter's own tests"
+node --test tools/vercel-rules.test.mjs tools/short-imports.test.mjs tools/charts/geometry.test.mjs
+record "build tool tests (deployment policy, import renaming, chart windows and labels): ok"
 
 step "release build (trunk build --release)"
 trunk build --release

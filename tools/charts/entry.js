@@ -9,6 +9,7 @@
 // canvas, zoom and cursor) across specs. Texts (axis ticks, legend values) come
 // from the app's locale formatters. Exposed as the global `dashboardCharts`.
 import uPlot from "uplot";
+import { labelTops, sameWindow, wheelWindow, zoomOf } from "./geometry.mjs";
 
 /** The charts of each group, and the time window (ms) they are zoomed to. */
 const groups = new Map();
@@ -23,8 +24,6 @@ function groupNamed(name) {
   }
   return group;
 }
-
-const sameWindow = (a, b) => a === b || (a != null && b != null && Math.abs(a[0] - b[0]) < 1 && Math.abs(a[1] - b[1]) < 1);
 
 /** Room for the longest tick label (the value axis's unit may change: B/s to MB/s). */
 function axisSize(u, values, axisIdx, cycleNum) {
@@ -176,12 +175,10 @@ class Chart {
   /** After the time axis moved: a zoom the user made goes to the whole group. */
   zoomed() {
     const { min, max } = this.u.scales.x;
-    const whole = this.bounds();
-    let window = whole && !sameWindow([min, max], whole) ? [min, max] : null;
-    if (window && window[1] - window[0] < this.spec.minSpan - 1) {
-      // Narrower than the narrowest zoom: widened around its middle.
-      const middle = (window[0] + window[1]) / 2;
-      this.u.setScale("x", { min: middle - this.spec.minSpan / 2, max: middle + this.spec.minSpan / 2 });
+    const window = zoomOf(min, max, this.bounds(), this.spec.minSpan);
+    if (window && !sameWindow(window, [min, max])) {
+      // Narrower than the narrowest zoom: shown widened (this hook runs again).
+      this.u.setScale("x", { min: window[0], max: window[1] });
       return;
     }
     if (sameWindow(window, this.group.zoom)) return;
@@ -206,13 +203,9 @@ class Chart {
               const whole = this.bounds();
               if (!whole) return;
               e.preventDefault();
-              const { min, max } = u.scales.x;
               const at = u.posToVal(e.clientX - u.over.getBoundingClientRect().left, "x");
-              const factor = e.deltaY < 0 ? 0.75 : 1 / 0.75;
-              const span = Math.min(Math.max((max - min) * factor, this.spec.minSpan), whole[1] - whole[0]);
-              let start = at - ((at - min) / (max - min)) * span;
-              start = Math.min(Math.max(start, whole[0]), whole[1] - span);
-              u.setScale("x", { min: start, max: start + span });
+              const [min, max] = wheelWindow(u.scales.x.min, u.scales.x.max, at, e.deltaY < 0, whole, this.spec.minSpan);
+              u.setScale("x", { min, max });
             },
             { passive: false },
           );
@@ -230,13 +223,11 @@ class Chart {
     ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
     ctx.clip();
     ctx.font = `${Math.round(11 * px)}px system-ui, sans-serif`;
-    // From the top down, each label above its line, or below it when that
-    // side is taken (by another label, or the top of the plot).
-    const height = 13 * px;
-    const taken = [];
-    const free = (top) => top >= bbox.top && top + height <= bbox.top + bbox.height && taken.every((t) => top + height <= t || top >= t + height);
-    const levels = this.spec.levels.map((level) => ({ ...level, y: Math.round(u.valToPos(level.value, "y", true)) + 0.5 }));
-    for (const { y, ...level } of levels.sort((a, b) => a.y - b.y)) {
+    const ys = this.spec.levels.map((level) => Math.round(u.valToPos(level.value, "y", true)) + 0.5);
+    // Labels never overlap: see labelTops.
+    const tops = labelTops(ys, bbox.top, bbox.top + bbox.height, 13 * px, 2 * px);
+    this.spec.levels.forEach((level, i) => {
+      const y = ys[i];
       ctx.strokeStyle = ctx.fillStyle = level.color;
       ctx.lineWidth = px;
       ctx.setLineDash([4 * px, 4 * px]);
@@ -244,13 +235,11 @@ class Chart {
       ctx.moveTo(bbox.left, y);
       ctx.lineTo(bbox.left + bbox.width, y);
       ctx.stroke();
-      const top = [y - 2 * px - height, y + 2 * px].find(free);
-      if (top === undefined) continue;
-      taken.push(top);
+      if (tops[i] == null) return;
       ctx.textAlign = "right";
       ctx.textBaseline = "top";
-      ctx.fillText(level.label, bbox.left + bbox.width - 4 * px, top);
-    }
+      ctx.fillText(level.label, bbox.left + bbox.width - 4 * px, tops[i]);
+    });
     ctx.setLineDash([]);
     for (const instant of this.spec.instants) {
       const x = Math.round(u.valToPos(instant.t, "x", true));
