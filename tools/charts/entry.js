@@ -76,6 +76,8 @@ class Chart {
           spec.lines.forEach((line, i) => this.u.addSeries(this.line(line, i), i + 1));
         });
         this.look = look;
+        // The legend may have gained or lost a row: the plot takes what is left.
+        this.fit();
       }
       this.u.setData(data);
     }
