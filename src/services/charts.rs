@@ -35,9 +35,6 @@ extern "C" {
     fn set(this: &DrawnChart, spec: &str) -> Result<(), JsValue>;
 
     #[wasm_bindgen(method, catch)]
-    fn zoom(this: &DrawnChart) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(method, catch)]
     fn png(this: &DrawnChart) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(method, catch)]
@@ -76,7 +73,8 @@ impl LinkedCharts {
     }
 }
 
-/// A drawn chart, for what the page asks of it (its zoom window, an image).
+/// A drawn chart, for what the page asks of it (an image; its zoom is the
+/// group's, in [`LinkedCharts::zoom`]).
 #[derive(Clone, Copy)]
 pub(crate) struct ChartHandle(StoredValue<Option<JsValue>, LocalStorage>);
 
@@ -88,14 +86,6 @@ impl ChartHandle {
     fn with<T>(&self, f: impl FnOnce(&DrawnChart) -> T) -> Option<T> {
         let chart = self.0.try_get_value().flatten()?;
         Some(f(chart.unchecked_ref()))
-    }
-
-    /// The time window (ms) the chart is zoomed to, `None` when it shows its
-    /// whole time axis (or is not drawn).
-    pub(crate) fn zoom_window(&self) -> Option<(f64, f64)> {
-        let window = self.with(DrawnChart::zoom)?.ok()?;
-        let at = |i: u32| js_sys::Reflect::get_u32(&window, i).ok()?.as_f64();
-        Some((at(0)?, at(1)?))
     }
 
     /// The chart as a PNG `data:` URL, on a white background, with a key of

@@ -48,6 +48,7 @@ class Chart {
     this.spec = null;
     this.look = null;
     this.u = null;
+    this.legend = null;
     this.group.members.add(this);
     this.resizeWatch = new ResizeObserver(() => this.fit());
     this.resizeWatch.observe(el);
@@ -63,7 +64,8 @@ class Chart {
       this.u = new uPlot(this.options(spec), data, this.el);
       // The legend repeats, under the pointer, what the page's data table and
       // caption say: for the eyes only (the chart's element has the text name).
-      this.u.root.querySelector(".u-legend")?.setAttribute("aria-hidden", "true");
+      this.legend = this.u.root.querySelector(".u-legend");
+      this.legend?.setAttribute("aria-hidden", "true");
       drawn.set(this.el, this.u);
       this.look = look;
       this.fit();
@@ -96,16 +98,10 @@ class Chart {
     return times.length > 0 ? [times[0], times[times.length - 1]] : null;
   }
 
-  /** The zoom window (ms), null when the whole time axis is shown. */
-  zoom() {
-    return this.group.zoom;
-  }
-
   fit() {
     if (!this.u) return;
-    const legend = this.u.root.querySelector(".u-legend");
     const width = this.el.clientWidth;
-    const height = this.el.clientHeight - (legend?.offsetHeight ?? 0);
+    const height = this.el.clientHeight - (this.legend?.offsetHeight ?? 0);
     if (width > 0 && height > 0 && (width !== this.u.width || height !== this.u.height)) this.u.setSize({ width, height });
   }
 

@@ -256,11 +256,12 @@ fn ChartFigure(
     });
     let columns = StoredValue::new(columns);
     let handle = ChartHandle::new();
+    let linked = use_context::<LinkedCharts>();
     let export_error = RwSignal::new(None::<String>);
     let save_csv = move |_| {
-        // What the chart shows: its zoom, or its whole time axis.
-        let window = handle
-            .zoom_window()
+        // What the chart shows: the group's zoom, or its whole time axis.
+        let window = linked
+            .and_then(|l| l.zoom.get_untracked())
             .or_else(|| option.with_untracked(|o| o.as_ref().and_then(|c| c.window)));
         let mut columns = columns.get_value();
         // The peaks go beside the first column where the chart draws them.
