@@ -335,6 +335,37 @@ test.describe("short-lived access tokens", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
   });
 
+  test("a late write of spent tokens is not adopted: the refresh chain goes on", async ({ context, page }) => {
+    await signIn(page, credentials.teacher, stack.url);
+    const spentText = await page.evaluate(() => localStorage.getItem("toolboxai.session"));
+    const spent = JSON.parse(spentText ?? "null");
+    expect(spent?.refresh_token).toBeTruthy();
+    const refreshes: number[] = [];
+    const presented: string[] = [];
+    page.on("request", (r) => r.url().endsWith("/api/v1/auth/refresh") && presented.push(r.postDataJSON()?.refresh_token));
+    page.on("response", (r) => r.url().endsWith("/api/v1/auth/refresh") && refreshes.push(r.status()));
+    await expect.poll(async () => (await storedSession(page))?.refresh_token, { timeout: 10_000 }).not.toBe(spent.refresh_token);
+    // Another document of the origin (not the app) writes the spent session
+    // back, as a tab that read it before the refresh and saved it late would.
+    const other = await context.newPage();
+    await other.goto(`${stack.url}/favicon.svg`);
+    await other.evaluate((text) => localStorage.setItem("toolboxai.session", text), spentText as string);
+    // The app keeps its newer tokens and writes them back for every tab.
+    await expect
+      .poll(() => other.evaluate(() => JSON.parse(localStorage.getItem("toolboxai.session") ?? "null")?.refresh_token), {
+        timeout: 5_000,
+      })
+      .not.toBe(spent.refresh_token);
+    const before = refreshes.length;
+    await expect.poll(() => refreshes.length, { timeout: 12_000 }).toBeGreaterThanOrEqual(before + 2);
+    expect(refreshes.every((s) => s === 200)).toBe(true);
+    // No refresh token, the spent one included, is ever presented twice.
+    expect(new Set(presented).size).toBe(presented.length);
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Chat" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  });
+
   test("two tabs share one refresh chain without revoking each other", async ({ context, page }) => {
     await signIn(page, credentials.teacher, stack.url);
     const other = await context.newPage();

@@ -138,10 +138,19 @@ impl SessionCore {
         };
         match outcome {
             ProfileOutcome::Loaded(user) => {
+                // Written back only when the profile changed: another tab may
+                // have rotated the tokens since this one read them, and a blind
+                // write would put the spent ones back.
+                let renamed = session.user != user;
                 session.user = user;
                 let session = session.clone();
                 self.phase = Phase::SignedIn;
-                vec![Effect::Persist(session.to_json()), self.timer_for(&session)]
+                let mut effects = Vec::new();
+                if renamed {
+                    effects.push(Effect::Persist(session.to_json()));
+                }
+                effects.push(self.timer_for(&session));
+                effects
             }
             ProfileOutcome::Rejected
                 if session.refresh_token.is_some() && !self.restore_refreshed =>
@@ -234,7 +243,9 @@ impl SessionCore {
                 (LockDecision::Abandon, effects)
             }
             Some(Some(theirs))
-                if theirs.access_token != ours.access_token && theirs.user.id == ours.user.id =>
+                if theirs.access_token != ours.access_token
+                    && theirs.user.id == ours.user.id
+                    && theirs.issued_at_ms > ours.issued_at_ms =>
             {
                 self.phase = Phase::SignedIn;
                 let effects = vec![self.timer_for(&theirs)];
@@ -340,12 +351,20 @@ impl SessionCore {
                 let Some(theirs) = StoredSession::parse(text) else {
                     return Vec::new();
                 };
-                if self
+                let ours = self
                     .session
                     .as_ref()
-                    .is_some_and(|s| s.access_token == theirs.access_token)
-                {
-                    return Vec::new();
+                    .filter(|_| !matches!(self.phase, Phase::SignedOut(_)));
+                if let Some(ours) = ours {
+                    if ours.access_token == theirs.access_token {
+                        return Vec::new();
+                    }
+                    if theirs.issued_at_ms < ours.issued_at_ms {
+                        // A late write of tokens older than ours (a tab that read
+                        // them before our refresh): never adopt spent tokens, and
+                        // put ours back so that every tab sees the newest.
+                        return vec![Effect::Persist(ours.to_json())];
+                    }
                 }
                 self.phase = Phase::SignedIn;
                 let mut effects = self.stop_waiting_for_lock();

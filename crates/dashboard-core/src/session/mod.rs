@@ -22,6 +22,12 @@
 //! Storage alone cannot hand over: in Chromium another tab may still read the
 //! old value for a few milliseconds after the lock is released.
 //!
+//! For the same reason a tab may write tokens it read before another tab
+//! rotated them. No tab adopts a session issued before its own (from storage
+//! or under the lock): it would wait for the lock of a token spent for good,
+//! possibly its own. It writes its newer session back instead, and a restore
+//! writes back only a changed profile, never the tokens it read.
+//!
 //! `stored` is what storage holds, `effects` what the machine asks for and is
 //! told, `machine` the state machine itself.
 

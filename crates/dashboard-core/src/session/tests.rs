@@ -98,6 +98,54 @@ fn a_valid_stored_session_is_restored_through_the_profile() {
 }
 
 #[test]
+fn a_restore_that_confirms_the_stored_profile_writes_nothing_back() {
+    // Another tab may have rotated the tokens since this one read them: a
+    // write of what this tab holds would put the spent ones back.
+    let text = stored("a1", Some("r1"), 0.0, 30.0 * MIN);
+    let (mut core, _) = SessionCore::start(Some(&text), MIN);
+    let effects = core.profile_loaded(ProfileOutcome::Loaded(user("1")), MIN);
+    assert_eq!(core.phase(), &Phase::SignedIn);
+    assert_eq!(effects, vec![Effect::ScheduleTimer { at_ms: 24.0 * MIN }]);
+}
+
+#[test]
+fn a_late_write_of_older_tokens_is_not_adopted_and_the_newest_is_written_back() {
+    // This tab refreshed r1 into r2; a tab that read r1 before writes it back late.
+    let mut core = in_flight(Some("r1"));
+    core.refresh_finished(
+        RefreshOutcome::Granted(grant("a2", Some("r2"), 24.0 * MIN, 30.0 * MIN)),
+        24.0 * MIN,
+    );
+    let stale = stored("a1", Some("r1"), 0.0, 30.0 * MIN);
+    let effects = core.storage_changed(Some(&stale), 24.0 * MIN);
+    assert_eq!(core.access_token(), Some("a2"));
+    assert!(
+        matches!(&effects[..], [Effect::Persist(json)] if json.contains("\"r2\"")),
+        "{effects:?}"
+    );
+    // The other tab then follows the newest tokens it is given back.
+    let (mut other, _) = SessionCore::start(Some(&stale), MIN);
+    let newest = core.session().unwrap().to_json();
+    other.storage_changed(Some(&newest), 24.0 * MIN);
+    assert_eq!(other.access_token(), Some("a2"));
+    assert_eq!(other.request_refresh(), start("r2"));
+}
+
+#[test]
+fn under_the_lock_older_tokens_in_storage_are_not_adopted() {
+    let mut core = signed_in(MIN, Some("r2"));
+    assert_eq!(core.request_refresh(), start("r2"));
+    let stale = stored("a0", Some("r1"), 0.0, 30.0 * MIN);
+    let (decision, _) = core.lock_acquired(Some(&stale), 25.0 * MIN);
+    assert_eq!(
+        decision,
+        LockDecision::Refresh {
+            refresh_token: "r2".into()
+        }
+    );
+}
+
+#[test]
 fn a_rejected_profile_tries_the_refresh_token_once() {
     let text = stored("a1", Some("r1"), 0.0, 30.0 * MIN);
     let (mut core, _) = SessionCore::start(Some(&text), MIN);
