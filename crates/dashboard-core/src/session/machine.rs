@@ -141,12 +141,12 @@ impl SessionCore {
                 // Written back only when the profile changed: another tab may
                 // have rotated the tokens since this one read them, and a blind
                 // write would put the spent ones back.
-                let renamed = session.user != user;
+                let profile_changed = session.user != user;
                 session.user = user;
                 let session = session.clone();
                 self.phase = Phase::SignedIn;
                 let mut effects = Vec::new();
-                if renamed {
+                if profile_changed {
                     effects.push(Effect::Persist(session.to_json()));
                 }
                 effects.push(self.timer_for(&session));
@@ -245,7 +245,7 @@ impl SessionCore {
             Some(Some(theirs))
                 if theirs.access_token != ours.access_token
                     && theirs.user.id == ours.user.id
-                    && theirs.issued_at_ms > ours.issued_at_ms =>
+                    && theirs.is_newer_than(&ours) =>
             {
                 self.phase = Phase::SignedIn;
                 let effects = vec![self.timer_for(&theirs)];
@@ -359,7 +359,7 @@ impl SessionCore {
                     if ours.access_token == theirs.access_token {
                         return Vec::new();
                     }
-                    if theirs.issued_at_ms < ours.issued_at_ms {
+                    if ours.is_newer_than(&theirs) {
                         // A late write of tokens older than ours (a tab that read
                         // them before our refresh): never adopt spent tokens, and
                         // put ours back so that every tab sees the newest.

@@ -63,6 +63,12 @@ impl StoredSession {
         }
     }
 
+    /// Issued after `other`: of two sessions, the one to keep (a tab may write
+    /// back tokens it read before another tab rotated them).
+    pub(crate) fn is_newer_than(&self, other: &StoredSession) -> bool {
+        self.issued_at_ms > other.issued_at_ms
+    }
+
     /// When the proactive refresh is due.
     pub(crate) fn refresh_at_ms(&self) -> f64 {
         self.issued_at_ms + REFRESH_AT_FRACTION * (self.expires_at_ms - self.issued_at_ms)
