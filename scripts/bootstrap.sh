@@ -19,7 +19,7 @@ done
 
 TRUNK_VERSION=0.21.14
 SOCKUDO_VERSION=5.2.0
-TOTAL=6
+TOTAL=7
 step=0
 next() { step=$((step + 1)); say "[$step/$TOTAL] $*"; }
 

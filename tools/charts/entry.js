@@ -9,7 +9,7 @@
 // canvas, zoom and cursor) across specs. Texts (axis ticks, legend values) come
 // from the app's locale formatters. Exposed as the global `dashboardCharts`.
 import uPlot from "uplot";
-import { labelTops, sameWindow, wheelWindow, zoomOf } from "./geometry.mjs";
+import { labelTops, newestWithin, sameWindow, wheelWindow, zoomOf } from "./geometry.mjs";
 
 /** The charts of each group, and the time window (ms) they are zoomed to. */
 const groups = new Map();
@@ -161,13 +161,21 @@ class Chart {
         bind: { dblclick: () => () => (this.resetGroup(), null) },
       },
       hooks: {
-        setScale: [(u, key) => key === "x" && this.zoomed()],
-        // Away from the pointer, the legend reads the newest reading.
-        setLegend: [(u) => u.cursor.idx == null && u.data[0].length > 0 && u.setLegend({ idx: u.data[0].length - 1 }, false)],
+        setScale: [(u, key) => key === "x" && (this.zoomed(), u.cursor.idx == null && this.restLegend())],
+        // Away from the pointer, the legend reads the newest reading shown
+        // (zoomed into the past: the newest there, not the newest of all).
+        setLegend: [(u) => u.cursor.idx == null && this.restLegend()],
         draw: [(u) => this.drawLevelsAndInstants(u)],
       },
       plugins: [this.wheelZoom()],
     };
+  }
+
+  /** The legend away from the pointer: the newest reading within the time axis shown. */
+  restLegend() {
+    const { min, max } = this.u.scales.x;
+    const idx = newestWithin(this.u.data[0], min ?? -Infinity, max ?? Infinity);
+    if (idx !== this.u.legend.idx) this.u.setLegend({ idx }, false);
   }
 
   /** After the time axis moved: a zoom the user made goes to the whole group. */

@@ -33,6 +33,24 @@ export function wheelWindow(min, max, at, zoomIn, whole, minSpan) {
 }
 
 /**
+ * The reading the legend shows away from the pointer: the index of the newest
+ * time in `xs` (ascending) that lies within the window shown, [min, max];
+ * null when none does (the window is between readings, or before them).
+ */
+export function newestWithin(xs, min, max) {
+  let low = 0;
+  let high = xs.length;
+  // The first index past `max`.
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (xs[mid] <= max) low = mid + 1;
+    else high = mid;
+  }
+  const idx = low - 1;
+  return idx >= 0 && xs[idx] >= min ? idx : null;
+}
+
+/**
  * Where each threshold label goes: `ys` are the lines' heights (canvas pixels,
  * any order), `top`/`bottom` the plot's edges, `height` a label's, `gap` its
  * distance from its line. From the top down, a label sits above its line, or

@@ -1,7 +1,7 @@
 // node --test tools/charts/geometry.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { labelTops, sameWindow, wheelWindow, zoomOf } from "./geometry.mjs";
+import { labelTops, newestWithin, sameWindow, wheelWindow, zoomOf } from "./geometry.mjs";
 
 test("windows are the same to the millisecond; null is no window", () => {
   assert.equal(sameWindow(null, null), true);
@@ -45,4 +45,15 @@ test("threshold labels go above their line, below it when that is taken, and nev
   assert.deepEqual(labelTops([5, 8, 11], 0, 30, 13, 2), [7, null, null]);
   const tops = labelTops([40, 45, 50, 55], 0, 200, 13, 2).filter((t) => t != null);
   for (const a of tops) for (const b of tops) if (a !== b) assert.ok(Math.abs(a - b) >= 13);
+});
+
+test("away from the pointer, the legend reads the newest reading inside the window shown", () => {
+  const xs = [10, 20, 30, 40, 50];
+  assert.equal(newestWithin(xs, 0, 100), 4, "the whole axis: the newest reading");
+  assert.equal(newestWithin(xs, 15, 35), 2, "zoomed into the past: the newest reading there, not the newest of all");
+  assert.equal(newestWithin(xs, 20, 20), 1, "a window's edges count");
+  assert.equal(newestWithin(xs, 31, 39), null, "between two readings: none");
+  assert.equal(newestWithin(xs, 0, 5), null, "before the first reading: none");
+  assert.equal(newestWithin(xs, 60, 90), null, "after the last reading: none");
+  assert.equal(newestWithin([], 0, 100), null);
 });
