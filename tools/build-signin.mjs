@@ -1,12 +1,14 @@
 // The standalone sign-in page (/login): tools/signin/login.html filled in with
 // hashed, SRI-checked assets, and its own small wasm (the `signin` binary of the
 // dashboard crate: no Leptos), built the way trunk builds the app's (cargo,
-// wasm-bindgen at the Cargo.lock version, wasm-opt -Oz from npm binaryen).
+// wasm-bindgen at the Cargo.lock version, wasm-opt from npm binaryen with the
+// flags of wasm-opt.mjs).
 // Called by tools/post-build.mjs with the staging directory and index.html.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { classicScriptFor, glueFor } from "./minify.mjs";
 import { shortenImports } from "./short-imports.mjs";
+import { WASM_OPT_FLAGS } from "./wasm-opt.mjs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +30,7 @@ export function buildSignin({ dir, indexHtml, hash, sri, release, appAssets = []
     run("wasm-bindgen", ["--target", "web", "--no-typescript", "--out-dir", out, "--out-name", "signin", built]);
     let wasmPath = join(out, "signin_bg.wasm");
     if (release) {
-      run("wasm-opt", ["-Oz", `--output=${join(out, "signin_opt.wasm")}`, wasmPath]);
+      run("wasm-opt", [...WASM_OPT_FLAGS, `--output=${join(out, "signin_opt.wasm")}`, wasmPath]);
       wasmPath = join(out, "signin_opt.wasm");
     }
     let wasm = readFileSync(wasmPath);

@@ -44,6 +44,14 @@ const release = process.env.TRUNK_PROFILE === "release";
 
 // 0. The split.
 const split = splitApp({ dir, hash, release });
+// trunk's preload links and loader name the main wasm and glue by trunk's names.
+for (const [trunkName, name] of Object.entries(split.mainNames)) {
+  if (!html.includes(`/${trunkName}`)) {
+    console.error(`post-build: index.html does not name ${trunkName}`);
+    process.exit(1);
+  }
+  html = html.replaceAll(`/${trunkName}`, `/${name}`);
+}
 
 // 1. The loader.
 const inline = /<script type="module">([\s\S]*?)<\/script>/;

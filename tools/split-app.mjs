@@ -5,15 +5,20 @@
 //   wasm-split-cli   the linked wasm (kept relocations: .cargo/config.toml)
 //                    → main wasm + one chunk per page + shared chunks + a loader
 //   wasm-bindgen     the main wasm, keeping the exports the chunks link against
-//   wasm-opt -Oz     every piece (release)
+//   wasm-opt         every piece (release: -Oz and more, tools/wasm-opt.mjs)
 //   esbuild          the glue, minified (release)
 //   short-imports    the main wasm's imports renamed a, b, … (release)
 //
-// trunk's file names stay (its loader, the preload links and /login's prefetch
-// name them; they are hashes of the same linked wasm, so a name still means one
-// content). The chunks and the loader get names from their own content, so that
-// they match vercel.json's immutable-cache rule. Returns, per page path, the
-// chunks that page needs: the loader fetches them beside the main wasm.
+// Every piece is named after its final content, so that a name always means one
+// content under vercel.json's immutable-cache rule: the chunks by their bytes;
+// the main wasm and its glue (which import the loader, which imports the glue)
+// together, by the main wasm, the glue and the loader as written before their
+// names are filled in; the loader then by its own text. (trunk's names hash the
+// linked wasm only: a change to this pipeline alone, an optimiser flag or the
+// import renaming, would have kept them and let a browser pair a cached glue
+// with a new wasm.) Returns, per page path, the chunks that page needs (the
+// loader fetches them beside the main wasm), and trunk's names of the main wasm
+// and glue with their new ones, for the documents that name them.
 // (Split points are named after their page: `observability_page` → observabilitypage-<hash>.wasm.)
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +27,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { glueFor } from "./minify.mjs";
 import { shortenImports } from "./short-imports.mjs";
+import { WASM_OPT_FLAGS } from "./wasm-opt.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -45,7 +51,7 @@ export function splitApp({ dir, hash, release }) {
     const optimised = (path) => {
       if (!release) return readFileSync(path);
       const out = `${path}.opt`;
-      run("wasm-opt", ["-Oz", `--output=${out}`, path]);
+      run("wasm-opt", [...WASM_OPT_FLAGS, `--output=${out}`, path]);
       return readFileSync(out);
     };
 
@@ -61,24 +67,51 @@ export function splitApp({ dir, hash, release }) {
       renamed[file] = name;
       loader = loader.replaceAll(`"./${file}"`, `"./${name}"`);
     }
-    loader = loader.replaceAll(`from "./dashboard.js"`, `from "./${glueName}"`);
+    loader = loader.replaceAll(`from "./dashboard.js"`, `from "./${GLUE_TO_NAME}"`);
     // Read before the rewrite: pageChunks reads wasm-split-cli's own fetches.
     const chunksByPage = pageChunks(loader, renamed);
     loader = compiledEarly(loader);
-    const loaderName = `wasmsplit-${hash(loader)}.js`;
-    writeFileSync(join(dir, loaderName), loader);
 
     // Only the import specifiers: the import object keeps the wasm's own module name.
-    const glue = readFileSync(join(bound, "dashboard.js"), "utf8").replaceAll(`from "./__wasm_split.js"`, `from "./${loaderName}"`);
-    let main = { wasm: optimised(join(bound, "dashboard_bg.wasm")), glue: glueFor(glue, release) };
+    const bindings = readFileSync(join(bound, "dashboard.js"), "utf8").replaceAll(`from "./__wasm_split.js"`, `from "./${LOADER_TO_NAME}"`);
+    let main = { wasm: optimised(join(bound, "dashboard_bg.wasm")), glue: glueFor(bindings, release) };
     if (release) main = shortenImports(main.wasm, main.glue, "./dashboard_bg.js");
-    writeFileSync(join(dir, glueName), main.glue);
-    writeFileSync(join(dir, wasmName), main.wasm);
 
-    return { loaderName, pageChunks: chunksByPage };
+    const names = contentNames(main, loader, hash);
+    loader = fillIn(loader, GLUE_TO_NAME, names.glue);
+    const loaderName = `wasmsplit-${hash(loader)}.js`;
+    writeFileSync(join(dir, loaderName), loader);
+    writeFileSync(join(dir, names.glue), fillIn(main.glue, LOADER_TO_NAME, loaderName));
+    writeFileSync(join(dir, names.wasm), main.wasm);
+    rmSync(join(dir, glueName));
+    rmSync(join(dir, wasmName));
+
+    return { loaderName, pageChunks: chunksByPage, mainNames: { [glueName]: names.glue, [wasmName]: names.wasm } };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+// What the glue and the loader name each other by until their names are known.
+const GLUE_TO_NAME = "dashboard-0000000000000000.js";
+const LOADER_TO_NAME = "wasmsplit-0000000000000000.js";
+
+/**
+ * The main wasm's and glue's names: one hash of the wasm, the glue and the
+ * loader as they are before the names are filled in (placeholders), so that
+ * any change to any of the three, or to the chunks the loader names, renames
+ * them, and the loader's name (a hash of its text with the glue's name in it)
+ * follows.
+ */
+export function contentNames(main, loader, hash) {
+  const stem = hash(Buffer.concat([Buffer.from(main.wasm), Buffer.from(main.glue), Buffer.from(loader)]));
+  return { glue: `dashboard-${stem}.js`, wasm: `dashboard-${stem}_bg.wasm` };
+}
+
+/** `text` with the placeholder `name` replaced by `value`; throws when it is not there. */
+export function fillIn(text, name, value) {
+  if (!text.includes(name)) throw new Error(`split-app: ${name} is not in the text it should name`);
+  return text.replaceAll(name, value);
 }
 
 /**
