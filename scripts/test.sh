@@ -43,7 +43,7 @@ CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
   cargo test -p dashboard --target wasm32-unknown-unknown 2>&1 | tee "$wasm_log"
 record "browser unit tests: $(grep -E '^test result:' "$wasm_log" | awk '{p+=$4; f+=$6} END {print p" passed, "f" failed"}')"
 
-step "build tools: the deployment policy checker's, the import renaming's and the chart adapter's own tests"
+step "build tools: the deployment policy checker's, the import renaming's, the wasm naming's and the chart adapter's own tests"
 node --test tools/vercel-rules.test.mjs tools/short-imports.test.mjs tools/split-app.test.mjs tools/charts/geometry.test.mjs
 record "build tool tests (deployment policy, import renaming, chart windows and labels): ok"
 
