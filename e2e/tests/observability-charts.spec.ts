@@ -42,6 +42,36 @@ async function readings(page: Page, chart: string): Promise<number> {
   return Number(text.match(/over (\d+) readings/)?.[1] ?? 0);
 }
 
+/** The readings a drawn chart's time axis shows, as ISO times (as the CSV writes them). */
+async function shownTimes(page: Page, chart: string): Promise<string[]> {
+  return page.locator(`#${chart} .chart`).evaluate((el) => {
+    const u = (globalThis as any).dashboardCharts.instance(el);
+    const { min, max } = u.scales.x;
+    return (u.data[0] as number[]).filter((t) => t >= min && t <= max).map((t) => new Date(t).toISOString());
+  });
+}
+
+/**
+ * Which reading a chart's legend shows while the pointer is away: one the time
+ * axis shows, the newest of those, the newest of all. (The legend is for the
+ * eyes only; the drawn chart says which reading it holds.)
+ */
+async function restingLegend(page: Page, chart: string) {
+  return page.locator(`#${chart} .chart`).evaluate((el) => {
+    const u = (globalThis as any).dashboardCharts.instance(el);
+    const times: number[] = u.data[0];
+    const { min, max } = u.scales.x;
+    const shownIdx = times.flatMap((t, i) => (t >= min && t <= max ? [i] : []));
+    const idx = u.legend.idx;
+    const text = el.querySelector(".u-legend .u-value")?.textContent ?? "";
+    return {
+      shown: idx != null && shownIdx.includes(idx) && text !== "" && text !== "--",
+      newestShown: idx === shownIdx[shownIdx.length - 1],
+      newestOfAll: idx === times.length - 1,
+    };
+  });
+}
+
 async function download(page: Page, name: string): Promise<{ file: Download; body: Buffer }> {
   const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name }).click()]);
   return { file, body: readFileSync((await file.path())!) };
@@ -110,9 +140,18 @@ test("the wheel and a drag zoom every chart; the reset and a double click bring 
   expect(zoomed.length).toBeGreaterThan(0);
   const wholeRows = whole.map((r) => r.join(","));
   for (const row of zoomed) expect(wholeRows).toContain(row.join(","));
+  // The drag was narrower than the narrowest zoom: every chart shows it widened, the window
+  // the page's zoom (and so the download) holds: the same readings, none other.
+  const downloaded = zoomed.map(([time]) => time);
+  await expect.poll(() => shownTimes(page, "memory-chart")).toEqual(downloaded);
+  await expect.poll(() => shownTimes(page, "cpu-chart")).toEqual(downloaded);
+  // Away from the pointer, a legend reads the newest reading the zoom shows, not the newest of all.
+  await page.mouse.move(0, 0);
+  await expect.poll(() => restingLegend(page, "memory-chart")).toEqual({ shown: true, newestShown: true, newestOfAll: false });
 
   await reset.click();
   await expect(reset).toHaveCount(0);
+  await expect.poll(() => restingLegend(page, "memory-chart")).toEqual({ shown: true, newestShown: true, newestOfAll: true });
   const after = rows((await download(page, "Download Memory usage as CSV")).body.toString("utf8"));
   expect(after).toEqual(whole);
 

@@ -184,7 +184,10 @@ class Chart {
     const window = zoomOf(min, max, this.bounds(), this.spec.minSpan);
     if (window && !sameWindow(window, [min, max])) {
       // Narrower than the narrowest zoom: shown widened (this hook runs again).
-      this.u.setScale("x", { min: window[0], max: window[1] });
+      // In a commit of its own: uPlot drops a scale set from inside its
+      // setScale hook (it clears the pending scales after firing the hooks),
+      // which left a narrow drag drawn while the page kept the earlier zoom.
+      queueMicrotask(() => this.u?.setScale("x", { min: window[0], max: window[1] }));
       return;
     }
     if (sameWindow(window, this.group.zoom)) return;
